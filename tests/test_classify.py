@@ -1,0 +1,96 @@
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+
+from textmine import ModelError, ThemeClassifier, decide, load_model, save_model
+from textmine.coding import Coder
+
+
+@pytest.fixture(scope="module")
+def frame_only_q8(codebook_q8):
+    """Cold start: the code frame's own examples, keywords and descriptions only."""
+    return ThemeClassifier(codebook_q8).fit([], [])
+
+
+@pytest.fixture(scope="module")
+def fitted_model(codebook_q8):
+    return Coder.for_codebook(codebook_q8).model
+
+
+def test_fit_returns_self_and_classes_follow_the_frame(codebook_q8):
+    clf = ThemeClassifier(codebook_q8)
+    with pytest.raises(NotFittedError):
+        clf.predict_proba(["Tak"])
+    assert clf.fit(["Tusind tak for hjælpen"], [["generel_ros"]]) is clf
+    assert list(clf.classes_) == list(codebook_q8.ids)
+    proba = clf.predict_proba(["Tak", "Svært at få fat i dem"])
+    assert proba.shape == (2, len(codebook_q8.ids)) and ((proba >= 0) & (proba <= 1)).all()
+
+
+@pytest.mark.parametrize("text, theme", [
+    ("Vi manglede viden om lovgivningen i udlandet", "lovgivning_udland"),
+    ("Et kursus for hele afdelingen ville være godt", "kurser_oplaeg"),
+    ("Nej", "ingen_kommentar"),
+    ("Ordningen må ikke lukke, den skal gøres permanent", "ordningens_fremtid"),
+])
+def test_frame_alone_gives_useful_suggestions(frame_only_q8, text, theme):
+    assert theme in frame_only_q8.predict([text])[0]
+
+
+@pytest.mark.parametrize("text, theme", [
+    ("De tog telefonen kl. 22 en søndag", "tilgaengelighed"),
+    ("Vores kolleger på skolerne har aldrig hørt om jer", "kendskab"),
+    ("Det ville være godt med en skabelon til sikkerhedsplanen", "materialer"),
+    ("Konsulenten fik politiet, skolen og familieafdelingen til at sidde ved samme bord", "tvaerfagligt_netvaerk"),
+])
+def test_shipped_model_codes_comments_it_has_not_seen(fitted_model, text, theme):
+    assert theme in fitted_model.predict([text])[0]
+
+
+def test_no_comment_never_combines_with_another_theme(codebook_q8, fitted_model):
+    ids = list(codebook_q8.ids)
+    proba = np.full((1, len(ids)), 0.05)
+    proba[0, ids.index("ingen_kommentar")] = 0.9
+    proba[0, ids.index("generel_ros")] = 0.8
+    assert decide(proba, codebook_q8)[0].themes == ["ingen_kommentar"]
+    proba[0, ids.index("generel_ros")] = 0.95
+    assert decide(proba, codebook_q8)[0].themes == ["generel_ros"]
+    for themes in fitted_model.predict(["Nej tak", "-", "Intet at tilføje", "Nej, ellers tak for hjælpen"]):
+        assert "ingen_kommentar" not in themes or themes == ["ingen_kommentar"]
+
+
+def test_single_label_frame_gives_exactly_one_theme(codebook_q1):
+    coder = Coder.for_codebook(codebook_q1)
+    texts = ["Jobcentret", "Psykiatrien i Region Syddanmark", "Kriminalforsorgen", "SSP og politiet", "vil ikke oplyse"]
+    proba = coder.model.predict_proba(texts)
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    predicted = coder.model.predict(texts)
+    assert all(len(themes) == 1 for themes in predicted)
+    assert predicted[0] == ["bc_kommune"] and predicted[2] == ["statslig"]
+
+
+def test_multi_label_answers_can_carry_two_themes(fitted_model):
+    themes = fitted_model.predict(["Hurtigt svar og en meget kompetent vurdering af sagen"])[0]
+    assert {"faglig_sparring", "tilgaengelighed"} <= set(themes)
+
+
+def test_unrelated_text_is_flagged_for_review(codebook_q8):
+    coded = Coder.for_codebook(codebook_q8).code(["Bananer er gule og kantinen lukker kl. 14"])
+    assert bool(coded["needs_review"].iat[0])
+
+
+def test_saved_model_predicts_the_same_and_checks_its_frame(tmp_path, fitted_model, codebook_q8, codebook_q4):
+    save_model(fitted_model, tmp_path / "m", training={"n": 1}, metrics={}, nlp="test")
+    loaded, meta = load_model(tmp_path / "m", codebook_q8)
+    texts = ["Tak for hjælpen", "Svært at komme igennem i ferien"]
+    assert np.allclose(loaded.predict_proba(texts), fitted_model.predict_proba(texts))
+    assert meta["codebook"]["codebook"] == "sikkerhedskonsulent-2024-q8"
+    assert {"scikit-learn", "spacy"} <= set(meta["versions"])
+    with pytest.raises(ModelError, match="sikkerhedskonsulent-2024-q8.*sikkerhedskonsulent-2024-q4-andet"):
+        load_model(tmp_path / "m", codebook_q4)
+
+
+def test_damaged_model_directory_is_a_clear_error(tmp_path, codebook_q8):
+    (tmp_path / "m").mkdir()
+    with pytest.raises(ModelError, match="meta.json mangler"):
+        load_model(tmp_path / "m", codebook_q8)

@@ -1,0 +1,28 @@
+"""textmine: code the open answers of Danish surveys into analysts' themes."""
+
+from .classify import ThemeClassifier, decide
+from .codebook import Codebook, Theme, load_codebook
+from .coding import Coder, classify_table, code_export
+from .errors import (
+                     CodebookError,
+                     ExportError,
+                     InputError,
+                     ModelError,
+                     Problem,
+                     SurveyDefinitionError,
+                     TextmineError,
+)
+from .io import Export, read_export, read_table
+from .models import load_model, save_model
+from .nlp import load_analyzer
+from .survey import Survey, load_survey
+from .training import train
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Codebook", "Coder", "CodebookError", "Export", "ExportError", "InputError", "ModelError",
+    "Problem", "Survey", "SurveyDefinitionError", "TextmineError", "Theme", "ThemeClassifier",
+    "classify_table", "code_export", "decide", "load_analyzer", "load_codebook", "load_model",
+    "load_survey", "read_export", "read_table", "save_model", "train",
+]

@@ -1,0 +1,176 @@
+"""Coding answers with a code frame: choose the model, run it, lay out the result."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import columns as C
+from .classify import ThemeClassifier, decide
+from .codebook import Codebook, load_codebook
+from .errors import ModelError
+from .io import Export, read_export
+from .models import load_model, shipped_model_path, shipped_training_path
+from .nlp import load_analyzer
+from .rules import KeywordMatcher
+from .safe import write_csv, write_xlsx
+from .survey import Survey, load_survey
+
+log = logging.getLogger(__name__)
+
+FRAME_ONLY = "koderamme"   # model name when the code frame alone was learned from
+
+
+@dataclass
+class Coder:
+    """A code frame with the model that codes it."""
+
+    codebook: Codebook
+    model: ThemeClassifier
+    model_name: str
+
+    @classmethod
+    def for_codebook(cls, codebook: Codebook, model_path=None) -> "Coder":
+        """Use ``model_path``, else the model shipped for this frame's id, else learn from the frame.
+
+        A shipped model made for an older version of the frame (other themes) is
+        not used: textmine then learns from the frame and the shipped examples.
+        """
+        if model_path is not None:
+            model, _ = load_model(model_path, codebook)
+            return cls(codebook, model, Path(model_path).name)
+        shipped = shipped_model_path(codebook)
+        if shipped is not None:
+            try:
+                model, _ = load_model(shipped, codebook)
+                return cls(codebook, model, f"{shipped.name} (medfølger)")
+            except ModelError as exc:
+                log.warning("shipped model not used: %s", exc)
+        from .training import read_labelled
+
+        texts, labels = [], []
+        examples = shipped_training_path(codebook)
+        if examples is not None:
+            texts, labels = read_labelled(examples, codebook, drop_unknown=True)
+        model = ThemeClassifier(codebook).fit(texts, labels)
+        name = FRAME_ONLY if not texts else f"{FRAME_ONLY}+{examples.name}"
+        return cls(codebook, model, name)
+
+    def code(self, texts) -> pd.DataFrame:
+        """Themes, probabilities and review flag for each text ("" gives no themes).
+
+        Examples
+        --------
+        >>> Coder.for_codebook(cb).code(["Svært at få fat i dem i ferien"]).themes[0]  # doctest: +SKIP
+        'tilgaengelighed'
+        """
+        texts = ["" if t is None else str(t) for t in texts]
+        ids = self.codebook.ids
+        out = pd.DataFrame({C.THEMES: [""] * len(texts), C.BACKCODE: [""] * len(texts),
+                            C.NEEDS_REVIEW: [False] * len(texts)})
+        for t in ids:
+            out[C.p_column(t)] = np.nan
+        filled = [i for i, t in enumerate(texts) if t.strip()]
+        if filled:
+            analyzer = load_analyzer()
+            docs = analyzer.analyze([texts[i] for i in filled])
+            proba = self.model.predict_proba_docs(docs)
+            matcher = KeywordMatcher.from_codebook(self.codebook, analyzer)
+            decisions = decide(proba, self.codebook, [matcher.hits(d) for d in docs])
+            backcode = {t.id: t.backcode_to for t in self.codebook.themes if t.backcode_to}
+            out.loc[filled, C.THEMES] = [C.join_themes(d.themes) for d in decisions]
+            out.loc[filled, C.BACKCODE] = [C.join_themes(backcode[t] for t in d.themes if t in backcode)
+                                           for d in decisions]
+            out.loc[filled, C.NEEDS_REVIEW] = [d.needs_review for d in decisions]
+            out.loc[filled, [C.p_column(t) for t in ids]] = proba.round(4)
+        return out.assign(**{C.NLP: load_analyzer().name, C.MODEL: self.model_name})
+
+
+def classify_table(df: pd.DataFrame, codebook: Codebook, *, text_column: str = C.TEXT,
+                   id_column: str = "id", model_path=None) -> pd.DataFrame:
+    """Code one text column of a table; keeps the id column under its own name."""
+    coded = Coder.for_codebook(codebook, model_path).code(df[text_column].tolist())
+    front = df[[c for c in (id_column, text_column) if c in df.columns]].reset_index(drop=True)
+    return pd.concat([front, coded.reset_index(drop=True)], axis=1)
+
+
+def code_export(export: Export, *, model_dir=None) -> pd.DataFrame:
+    """Code every open answer of an export with its field's code frame.
+
+    One row per open answer: respondent id, question, column, text, themes,
+    probabilities, review flag and the respondent's closed answers.
+    ``model_dir`` may hold one model directory per code frame id.
+    """
+    parts = []
+    for field in export.survey.text_fields:
+        answers = export.answers[export.answers[C.COLUMN] == field.column]
+        if answers.empty or field.codebook is None:
+            parts.append(answers.assign(**{C.THEMES: "", C.NEEDS_REVIEW: False}))
+            continue
+        codebook = load_codebook(field.codebook)
+        model_path = _model_in(model_dir, codebook)
+        coded = Coder.for_codebook(codebook, model_path).code(answers[C.TEXT].tolist())
+        coded.insert(0, "codebook", codebook.codebook)
+        parts.append(pd.concat([answers.reset_index(drop=True), coded], axis=1))
+    coded = pd.concat(parts, ignore_index=True) if parts else export.answers.copy()
+    closed = export.respondents.drop(columns=[C.ROW])
+    merged = coded.merge(closed, on=C.RESPONDENT_ID, how="left", validate="many_to_one")
+    return _order(merged, export)
+
+
+def _model_in(model_dir, codebook: Codebook):
+    if model_dir is None:
+        return None
+    path = Path(model_dir) / codebook.codebook
+    return path if path.exists() else None
+
+
+def _order(df: pd.DataFrame, export: Export) -> pd.DataFrame:
+    front = [C.RESPONDENT_ID, C.QUESTION, C.COLUMN, C.TEXT, C.THEMES, C.BACKCODE, C.NEEDS_REVIEW]
+    probs = [c for c in df.columns if c.startswith(C.P_PREFIX)]
+    closed = [c for c in export.survey.closed_columns if c in df.columns]
+    tail = ["codebook", C.NLP, C.MODEL, C.ROW]
+    cols = [c for c in front + probs + closed + tail if c in df.columns]
+    return df[cols].sort_values([C.QUESTION, C.RESPONDENT_ID], kind="stable").reset_index(drop=True)
+
+
+def coded_workbook(coded: pd.DataFrame, survey: Survey) -> dict[str, pd.DataFrame]:
+    """Sheets of the coded Excel file: every answer, then one sheet per open question."""
+    sheets = {"Alle svar": coded}
+    for field in survey.text_fields:
+        part = coded[coded[C.COLUMN] == field.column].dropna(axis=1, how="all")
+        if len(part):
+            sheets[f"Spm {field.question} {field.column}"] = part
+    return sheets
+
+
+def code_survey(export_path, survey_path, out_dir, *, model_dir=None, on_error: str = "raise") -> dict:
+    """Read an export, code its open answers and write ``coded.csv``, ``coded.xlsx`` and ``run.json``.
+
+    ``coded.csv`` is written last, so its presence means the run finished.
+    Rejected rows (``on_error="reject"``) are listed in ``rejected.csv``.
+    Returns the run summary that ``run.json`` holds.
+    """
+    survey = load_survey(survey_path)
+    export = read_export(export_path, survey, on_error=on_error)
+    coded = code_export(export, model_dir=model_dir)
+    out = Path(out_dir)
+    write_xlsx(coded_workbook(coded, survey), out / "coded.xlsx")
+    if export.problems:
+        write_csv(pd.DataFrame([vars(p) for p in export.problems]), out / "rejected.csv")
+    run = {
+        "survey": survey.survey, "export": str(export_path), "nlp": load_analyzer().name,
+        "models": sorted(set(coded[C.MODEL].dropna())) if C.MODEL in coded else [],
+        "rows_read": export.n_read, "rows_kept": export.n_kept, "rows_rejected": len(export.rejected_rows),
+        "answers": len(coded), "needs_review": int(coded[C.NEEDS_REVIEW].sum()),
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    (out / "run.json").write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_csv(coded, out / "coded.csv")
+    return run

@@ -1,0 +1,59 @@
+"""Features for the theme classifier: hashed lemma n-grams, character n-grams, keyword hits.
+
+Hashing keeps the feature space fixed and stateless: no vocabulary to fit or
+ship, and features of a text are the same whichever model reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from .nlp import Token
+from .rules import KeywordMatcher
+
+N_WORD_FEATURES = 2**18
+N_CHAR_FEATURES = 2**18
+CHAR_WEIGHT = 0.6
+KEYWORD_WEIGHT = 0.3   # keywords are hints: strong enough to help, too weak to decide alone
+
+
+def _word_ngrams(doc: tuple[list[str], list[str]]) -> list[str]:
+    """Lemma unigrams and bigrams, then compound parts as unigrams."""
+    lemmas, parts = doc
+    return lemmas + [f"{a} {b}" for a, b in zip(lemmas, lemmas[1:])] + parts
+
+
+_WORDS = HashingVectorizer(analyzer=_word_ngrams, n_features=N_WORD_FEATURES, alternate_sign=False, norm="l2")
+_CHARS = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=N_CHAR_FEATURES,
+                           alternate_sign=False, norm="l2", lowercase=False)
+
+
+@dataclass(frozen=True)
+class Featurizer:
+    """Maps analysed answers to one sparse row each; the keyword block depends on the code frame."""
+
+    matcher: KeywordMatcher
+
+    @property
+    def n_features(self) -> int:
+        return N_WORD_FEATURES + N_CHAR_FEATURES + 2 * len(self.matcher.codebook.ids)
+
+    def transform(self, docs: Sequence[Sequence[Token]]) -> sp.csr_matrix:
+        words = _WORDS.transform([_word_doc(d) for d in docs])
+        chars = _CHARS.transform([" ".join(t.lemma for t in d) for d in docs])
+        hits = self.matcher.matrix(docs)
+        # Both "any hit" and a damped count, so one strong keyword and several weak ones differ.
+        kw = np.hstack([(hits > 0).astype(np.float32), np.log1p(hits)]) * KEYWORD_WEIGHT
+        return sp.hstack([words, chars * CHAR_WEIGHT, sp.csr_matrix(kw)], format="csr")
+
+
+def _word_doc(tokens: Sequence[Token]) -> tuple[list[str], list[str]]:
+    # Punctuation carries no theme, except a lone "-" or "?" that means "no comment".
+    lemmas = [t.lemma for t in tokens if any(c.isalnum() for c in t.lemma) or t.lemma in ("-", "?")]
+    parts = [p for t in tokens for p in t.parts]
+    return lemmas, parts

@@ -1,0 +1,136 @@
+"""Model directories: ``models/<name>/`` with the weights and a ``meta.json`` beside them.
+
+Weights are stored as plain arrays (NumPy/SciPy ``.npz``), never pickles, so a
+model file cannot run code and survives library upgrades. ``meta.json``
+records the code frame the model was trained for; loading checks it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from .classify import ThemeClassifier
+from .codebook import Codebook
+from .errors import ModelError
+from .safe import publish
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+META = "meta.json"
+COEF = "coef.npz"
+WEIGHTS = "weights.npz"
+FORMAT = 1
+
+
+def models_dir() -> Path:
+    """Where shipped models live: ``$TEXTMINE_MODELS`` or the project's ``models/``."""
+    return Path(os.environ.get("TEXTMINE_MODELS", PROJECT_ROOT / "models"))
+
+
+def training_dir() -> Path:
+    """Where shipped coded examples live, one CSV per code frame id."""
+    return Path(os.environ.get("TEXTMINE_TRAINING", PROJECT_ROOT / "data" / "training"))
+
+
+def shipped_model_path(codebook: Codebook) -> Path | None:
+    path = models_dir() / codebook.codebook
+    return path if (path / META).exists() else None
+
+
+def shipped_training_path(codebook: Codebook) -> Path | None:
+    path = training_dir() / f"{codebook.codebook}.csv"
+    return path if path.exists() else None
+
+
+def library_versions() -> dict[str, str]:
+    out = {}
+    for name in ("textmine", "scikit-learn", "spacy", "spacy-lookups-data", "numpy", "scipy"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "?"
+    return out
+
+
+def save_model(model: ThemeClassifier, path, *, training: dict, metrics: dict, nlp: str) -> Path:
+    """Write a fitted model to ``path`` atomically (a temporary directory renamed into place)."""
+    path = Path(path)
+    cb = model.codebook
+    meta = {
+        "format": FORMAT,
+        "codebook": cb.signature,
+        "codebook_hash": cb.content_hash,
+        "codebook_title": cb.title,
+        "params": {"C": model.C, "use_frame": model.use_frame},
+        "training": training,
+        "metrics": metrics,
+        "nlp": nlp,
+        "versions": library_versions(),
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}-", dir=path.parent))
+    try:
+        sp.save_npz(tmp / COEF, sp.csr_matrix(model.coef_))
+        np.savez(tmp / WEIGHTS, intercept=model.intercept_)
+        (tmp / META).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        if path.exists():
+            old = path.with_name(f".{path.name}-old")
+            shutil.rmtree(old, ignore_errors=True)
+            path.rename(old)
+            publish(tmp, path, directory=True)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            publish(tmp, path, directory=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return path
+
+
+def read_meta(path) -> dict:
+    path = Path(path)
+    try:
+        return json.loads((path / META).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"'{path}' er ikke en modelmappe: {META} mangler") from None
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"'{path / META}' er beskadiget: {exc}") from None
+
+
+def load_model(path, codebook: Codebook) -> tuple[ThemeClassifier, dict]:
+    """Load a model and check it was trained for ``codebook``.
+
+    Raises ModelError when the directory is incomplete or the model belongs to
+    another code frame (other id, other themes or other single/multi-label kind).
+    """
+    path = Path(path)
+    meta = read_meta(path)
+    trained_for = meta.get("codebook", {})
+    if trained_for != codebook.signature:
+        raise ModelError(
+            f"modellen i '{path}' er trænet til kodearket '{trained_for.get('codebook')}' med temaerne "
+            f"{trained_for.get('themes')}, men kodearket '{codebook.codebook}' har {list(codebook.ids)}. "
+            "Træn en ny model med 'textmine train' eller vælg den rigtige model."
+        )
+    try:
+        coef = sp.load_npz(path / COEF).tocsr()
+        with np.load(path / WEIGHTS, allow_pickle=False) as w:
+            intercept = w["intercept"]
+    except (FileNotFoundError, ValueError, OSError) as exc:
+        raise ModelError(f"modellen i '{path}' kan ikke læses: {exc}") from None
+    if coef.shape[0] != len(codebook.ids) or intercept.shape != (len(codebook.ids),):
+        raise ModelError(f"modellen i '{path}' har {coef.shape[0]} temaer, kodearket {len(codebook.ids)}")
+    params = meta.get("params", {})
+    model = ThemeClassifier(codebook, C=params.get("C", 8.0), use_frame=params.get("use_frame", True))
+    model.coef_, model.intercept_ = coef, intercept
+    model.classes_ = np.array(codebook.ids)
+    model.n_train_ = meta.get("training", {}).get("n", 0)
+    return model, meta

@@ -1,0 +1,189 @@
+"""Danish text processing with spaCy: normalise, lemmatise, split compounds.
+
+The trained ``da_core_news_sm`` pipeline is used when it is installed. Without
+it, a blank Danish pipeline with the lookup lemmatizer from
+spacy-lookups-data does the work; nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+log = logging.getLogger(__name__)
+
+TRAINED_MODEL = "da_core_news_sm"
+_DIGRAPHS = (("ae", "æ"), ("oe", "ø"), ("aa", "å"))
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Linking letters between the parts of a Danish compound ("udlands|lovgivning").
+_LINKERS = ("s", "e", "")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token of an answer: its lemma and, for compounds, the lemmas of its parts."""
+
+    text: str
+    lemma: str
+    parts: tuple[str, ...] = ()
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.lemma,) + self.parts
+
+
+@dataclass
+class Analyzer:
+    """Turns Danish answers into lemma tokens; one per process, shared by coding and the app."""
+
+    nlp: object                        # spacy.language.Language
+    name: str
+    table: object                      # spaCy lookups Table: word form -> lemma
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def analyze(self, texts: Iterable[str], batch_size: int = 256) -> list[list[Token]]:
+        """Tokens for each text, in order.
+
+        Examples
+        --------
+        >>> [t.lemma for t in load_analyzer().analyze(["Lovgivningen i udlandet"])[0]]  # doctest: +SKIP
+        ['lovgivning', 'i', 'udland']
+        """
+        cleaned = [normalise_text(t) for t in texts]
+        out = []
+        for doc in self.nlp.pipe(cleaned, batch_size=batch_size):
+            out.append([self._token(t.text, t.lemma_) for t in doc if not t.is_space])
+        return out
+
+    def _token(self, text: str, lemma: str) -> Token:
+        key = (text, lemma)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = self._make_token(text, lemma)
+        return cached
+
+    def _make_token(self, text: str, lemma: str) -> Token:
+        lower = text.lower()
+        word = lower if self._known(lower) else self._respell(lower)
+        known = self._known(word)
+        lemma = self._lemma(word) if known else (lemma.lower() or word)
+        # A known word is split by its lemma, so "konsulenterne" is not cut into konsul + terne.
+        base = lemma if known else word
+        parts = split_compound(base, self._known, self._lemma) if base.isalpha() else ()
+        return Token(text=text, lemma=lemma, parts=tuple(p for p in parts if p != lemma))
+
+    def _known(self, word: str) -> bool:
+        return word in self.table
+
+    def _lemma(self, word: str) -> str:
+        return self.table.get(word, word) if word in self.table else word
+
+    def _respell(self, word: str) -> str:
+        """ae/oe/aa written for æ/ø/å: use the spelling that is a known Danish word."""
+        if not any(d in word for d, _ in _DIGRAPHS):
+            return word
+        for candidate in _respellings(word):
+            if self._known(candidate):
+                return candidate
+        return word
+
+
+def _respellings(word: str) -> Iterable[str]:
+    spots = [(m.start(), d, r) for d, r in _DIGRAPHS for m in re.finditer(d, word)]
+    spots = sorted(spots)[:4]
+    for n in range(len(spots), 0, -1):
+        for chosen in itertools.combinations(spots, n):
+            starts = [s for s, _, _ in chosen]
+            if any(b - a < 2 for a, b in zip(starts, starts[1:])):
+                continue
+            out, last = [], 0
+            for start, digraph, repl in chosen:
+                out.append(word[last:start])
+                out.append(repl)
+                last = start + len(digraph)
+            out.append(word[last:])
+            yield "".join(out)
+
+
+def split_compound(word: str, known, lemma_of) -> tuple[str, ...]:
+    """Lemmas of the modifier and head of a Danish compound, or () when it is not one.
+
+    A word the dictionary does not know is split at the longest known head
+    ("udlandslovgivning" -> udland + lovgivning); a known word only when both
+    parts are long known words ("risikovurdering" -> risiko + vurdering), so
+    "lovgivning" is not cut into nonsense.
+
+    Examples
+    --------
+    >>> a = load_analyzer()  # doctest: +SKIP
+    >>> split_compound("udlandslovgivning", a._known, a._lemma)  # doctest: +SKIP
+    ('udland', 'lovgivning')
+    """
+    if len(word) < 7:
+        return ()
+    whole_known = known(word)
+    min_part = 4 if whole_known else 3
+    for i in range(min_part, len(word) - min_part + 1):
+        head = word[i:]
+        if not known(head):
+            continue
+        modifier = _modifier(word[:i], known, min_part)
+        if modifier:
+            return (lemma_of(modifier), lemma_of(head))
+    return ()
+
+
+def _modifier(prefix: str, known, min_len: int) -> str | None:
+    for linker in _LINKERS:
+        if linker and not prefix.endswith(linker):
+            continue
+        stem = prefix[: len(prefix) - len(linker)] if linker else prefix
+        if len(stem) >= min_len and known(stem):
+            return stem
+    return None
+
+
+def normalise_text(text) -> str:
+    """Unicode NFC, no control characters, single spaces. Case is kept (names matter elsewhere)."""
+    if text is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(text))
+    text = _CONTROL.sub(" ", text)
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=1)
+def load_analyzer() -> Analyzer:
+    """The Danish pipeline this installation uses (trained model if installed, else blank + lookups)."""
+    import spacy   # here, not at import time: the app's pages that need no NLP start faster
+
+    try:
+        nlp = spacy.load(TRAINED_MODEL, exclude=["parser", "ner"])
+        name = f"{TRAINED_MODEL}-{nlp.meta.get('version', '?')}"
+        from spacy.lookups import load_lookups
+
+        table = load_lookups("da", ["lemma_lookup"]).get_table("lemma_lookup")
+    except (OSError, ImportError):
+        nlp = spacy.blank("da")
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+        name = f"blank:da+lookups-{_lookups_version()}"
+        # The lemmatizer already holds the table; a second copy would cost ~300 MB.
+        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    name = f"{name} (spacy {spacy.__version__})"
+    log.info("Danish NLP pipeline: %s", name)
+    return Analyzer(nlp=nlp, name=name, table=table)
+
+
+def _lookups_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("spacy-lookups-data")
+    except Exception:  # pragma: no cover - metadata missing only in odd installs
+        return "?"

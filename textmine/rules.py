@@ -1,0 +1,68 @@
+"""Keyword rules from a code frame, matched on lemmas and compound parts.
+
+A keyword hits when its lemma is the lemma of a word in the answer or one of
+the parts of a compound, so "lovgivning" finds "lovgivningen" and
+"udlandslovgivning". Multi-word keywords ("skjult adresse") must appear in
+order. The code frame says keywords are hints, not rules: the classifier
+weighs them; here they are only found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .codebook import Codebook
+from .nlp import Analyzer, Token
+
+
+@dataclass(frozen=True)
+class KeywordMatcher:
+    codebook: Codebook
+    patterns: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]   # (theme id, keyword lemma sequences)
+
+    @classmethod
+    def from_codebook(cls, codebook: Codebook, analyzer: Analyzer) -> "KeywordMatcher":
+        per_theme = []
+        for theme in codebook.themes:
+            if not theme.keywords:
+                per_theme.append((theme.id, ()))
+                continue
+            analysed = analyzer.analyze(theme.keywords)
+            seqs = tuple(tuple(t.lemma for t in toks) for toks in analysed if toks)
+            per_theme.append((theme.id, seqs))
+        return cls(codebook=codebook, patterns=tuple(per_theme))
+
+    def hits(self, tokens: Sequence[Token]) -> dict[str, list[str]]:
+        """Keywords found in one answer, by theme id (themes without hits left out).
+
+        Examples
+        --------
+        >>> m.hits(analyzer.analyze(["Vi manglede viden om udlandslovgivning"])[0])  # doctest: +SKIP
+        {'lovgivning_udland': ['lovgivning', 'udland']}
+        """
+        forms = [set(t.forms) for t in tokens]
+        found: dict[str, list[str]] = {}
+        for theme_id, seqs in self.patterns:
+            for seq in seqs:
+                if _contains(forms, seq):
+                    found.setdefault(theme_id, []).append(" ".join(seq))
+        return found
+
+    def matrix(self, docs: Sequence[Sequence[Token]]) -> np.ndarray:
+        """Number of distinct keywords hit, one column per theme in code frame order."""
+        index = {t: i for i, t in enumerate(self.codebook.ids)}
+        out = np.zeros((len(docs), len(index)), dtype=np.float32)
+        for row, tokens in enumerate(docs):
+            for theme_id, words in self.hits(tokens).items():
+                out[row, index[theme_id]] = len(words)
+        return out
+
+
+def _contains(forms: list[set[str]], seq: tuple[str, ...]) -> bool:
+    n = len(seq)
+    if n == 1:
+        return any(seq[0] in f for f in forms)
+    return any(all(seq[j] in forms[i + j] for j in range(n)) for i in range(len(forms) - n + 1))

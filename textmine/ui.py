@@ -1,0 +1,274 @@
+"""What the Streamlit app shows, as plain functions on DataFrames (no Streamlit here).
+
+``app.py`` lays out widgets and calls these functions, so everything the analyst
+sees can be tested without a browser. ``comment_rows`` is the one place where
+respondents' text is put into something that reaches the screen.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import columns as C
+from .codebook import Codebook
+from .coding import code_survey
+from .errors import InputError
+from .io import read_table
+from .survey import Survey
+
+ENV_CODED = "TEXTMINE_CODED"
+ENV_SURVEY = "TEXTMINE_SURVEY"
+DEMO_SURVEY = Path("data/surveys/sikkerhedskonsulent-2024.yaml")
+DEMO_EXPORT = Path("data/demo/sikkerhedskonsulent-2024-eksport.csv")
+DEMO_CODED = Path("data/demo/coded/coded.csv")
+
+REQUIRED = (C.RESPONDENT_ID, C.QUESTION, C.COLUMN, C.TEXT, C.THEMES, C.NEEDS_REVIEW)
+
+# Column names of the tables the analyst reads.
+RESPONDENT = "Respondent"
+SVAR = "Svar"
+TEMAER = "Temaer"
+SIKKERHED = "Sikkerhed"
+GENNEMSYN = "Til gennemsyn"
+TEMA = "Tema"
+I_ALT = "I alt"
+ANTAL_SVAR = "Antal svar"
+IKKE_BESVARET = "Ikke besvaret"
+
+_FLAG_TEXT = {1: "Ja", 0: "Nej"}
+_BOOL = {"true": True, "false": False, "1": True, "0": False, "": False}
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    """Where the app reads from; ``demo_export`` is set when it may code the demo itself."""
+
+    survey: Path
+    coded: Path
+    demo_export: Path | None = None
+
+
+def app_paths(root, environ=None) -> AppPaths:
+    """The survey and coded CSV to show: the demo under ``root`` unless the environment names others."""
+    environ = os.environ if environ is None else environ
+    root = Path(root)
+    survey = Path(environ[ENV_SURVEY]) if environ.get(ENV_SURVEY) else root / DEMO_SURVEY
+    if environ.get(ENV_CODED):
+        return AppPaths(survey, Path(environ[ENV_CODED]))
+    return AppPaths(survey, root / DEMO_CODED, root / DEMO_EXPORT)
+
+
+def ensure_demo_coded(export, survey_path, out_dir) -> Path:
+    """Code ``export`` into ``out_dir/coded.csv`` (and .xlsx) unless that file exists; return its path.
+
+    Does what ``textmine code`` does, so the app also opens when ``make run`` was not used.
+    """
+    coded_csv = Path(out_dir) / "coded.csv"
+    if not coded_csv.exists():
+        code_survey(export, survey_path, out_dir)
+    return coded_csv
+
+
+def flag_columns(survey: Survey) -> frozenset[str]:
+    """The 0/1 columns of multiple-choice questions."""
+    return frozenset(o.column for q in survey.questions if q.kind == "multiple" for o in q.options)
+
+
+def load_coded(coded_csv, survey: Survey) -> pd.DataFrame:
+    """Read a coded.csv with typed columns: question int, needs_review bool, p_* float, 0/1 flags Int8.
+
+    Empty closed answers become missing values. A cell that cannot be read as its
+    type raises InputError naming the file, row, column and value.
+
+    Examples
+    --------
+    >>> load_coded("data/demo/coded/coded.csv", survey).loc[0, "needs_review"]  # doctest: +SKIP
+    False
+    """
+    path = Path(coded_csv)
+    raw = read_table(path, required=REQUIRED)
+    flags = flag_columns(survey)
+    typed = {C.QUESTION: _typed(raw, C.QUESTION, int, "int64", "et spørgsmålsnummer", path),
+             C.NEEDS_REVIEW: _typed(raw, C.NEEDS_REVIEW, lambda v: _BOOL[v.strip().lower()], "bool",
+                                    "True eller False", path)}
+    for col in raw.columns:
+        if col.startswith(C.P_PREFIX):
+            typed[col] = _typed(raw, col, lambda v: float(v) if v.strip() else math.nan, "float64", "et tal", path)
+        elif col in flags:
+            typed[col] = _typed(raw, col, _flag, "Int8", "0 eller 1", path)
+        elif col in survey.closed_columns:
+            typed[col] = raw[col].where(raw[col].str.strip() != "", None)
+    return raw.assign(**typed)
+
+
+def _flag(value: str):
+    if not value.strip():
+        return pd.NA
+    number = int(float(value))
+    if number not in (0, 1):
+        raise ValueError(value)
+    return number
+
+
+def _typed(raw: pd.DataFrame, column: str, parse, dtype: str, what: str, path: Path) -> pd.Series:
+    values = []
+    for i, value in enumerate(raw[column]):
+        try:
+            values.append(parse(value))
+        except (ValueError, KeyError):
+            raise InputError(f"fil '{path}', række {i + 2}, kolonne '{column}': værdien {value!r} er ikke {what}. "
+                             f"Kod eksporten igen med 'textmine code'.") from None
+    return pd.Series(values, index=raw.index, dtype=object).astype(dtype)
+
+
+def field_label(survey: Survey, column: str) -> str:
+    """How an open question is named in the app, e.g. 'Spm. 8: Øvrige kommentarer'."""
+    field = survey.text_field(column)
+    question = survey.question(field.question)
+    label = f"Spm. {question.number}: {question.short}"
+    return f"{label} – {field.option}" if field.is_other else label
+
+
+def default_field(survey: Survey) -> int:
+    """Index in ``survey.text_fields`` of the first real open question (not an 'Andet' field)."""
+    return next((i for i, f in enumerate(survey.text_fields) if not f.is_other), 0)
+
+
+def answers_for(coded: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The coded answers from one text column."""
+    return coded[coded[C.COLUMN] == column].reset_index(drop=True)
+
+
+def theme_options(answers: pd.DataFrame, codebook: Codebook | None) -> list[str]:
+    """Theme ids to filter on: the code frame's, then any the answers carry that the frame lacks."""
+    ids = list(codebook.ids) if codebook else []
+    found = {t for cell in answers[C.THEMES] for t in C.split_themes(cell)}
+    return ids + sorted(found - set(ids))
+
+
+def theme_label(codebook: Codebook | None, theme_id: str) -> str:
+    return (codebook.label_of if codebook else {}).get(theme_id, theme_id)
+
+
+def filter_answers(df: pd.DataFrame, themes=(), closed=None) -> pd.DataFrame:
+    """Answers that carry any of ``themes`` and, for each column in ``closed``, one of its values.
+
+    An empty selection filters nothing.
+
+    Examples
+    --------
+    >>> filter_answers(q8, themes=["tilgaengelighed"], closed={"q1_organisation": ["Kommune"]})  # doctest: +SKIP
+    """
+    keep = pd.Series(True, index=df.index)
+    if themes:
+        wanted = set(themes)
+        keep &= df[C.THEMES].map(lambda cell: bool(wanted.intersection(C.split_themes(cell))))
+    for column, values in (closed or {}).items():
+        if column not in df.columns:
+            raise InputError(f"kolonnen '{column}' findes ikke i de kodede svar. Kolonner fundet: {list(df.columns)}")
+        if values:
+            keep &= df[column].isin(list(values)).fillna(False).astype(bool)
+    return df[keep].reset_index(drop=True)
+
+
+def closed_options(df: pd.DataFrame, survey: Survey, column: str) -> list:
+    """The answers found in ``column``, in the survey's order (flags: 1 before 0)."""
+    found = df[column].dropna().unique().tolist()
+    order = [v for v in _survey_order(survey).get(column, ()) if v in found]
+    return order + sorted(v for v in found if v not in order)
+
+
+def _survey_order(survey: Survey) -> dict[str, tuple]:
+    order: dict[str, tuple] = {c: (1, 0) for c in flag_columns(survey)}
+    if survey.status:
+        order[survey.status.column] = survey.status.options
+    for b in survey.background:
+        order[b.column] = b.options
+    for q in survey.questions:
+        if q.kind in ("single", "scale"):
+            order[q.column] = q.allowed
+    return order
+
+
+def answer_text(survey: Survey, column: str, value) -> str:
+    """A closed answer as the analyst reads it: flags as 'Ja'/'Nej', missing as ''."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if column in flag_columns(survey):
+        return _FLAG_TEXT.get(int(value), str(value))
+    return str(value)
+
+
+def comment_rows(df: pd.DataFrame, survey: Survey, codebook: Codebook | None) -> pd.DataFrame:
+    """The comments as the app shows them, with Danish column names.
+
+    "Svar" is the respondent's text as a plain string, "Temaer" the themes' Danish
+    labels, "Sikkerhed" the model's highest probability among the chosen themes
+    in percent, then the respondent's closed answers under their readable names.
+
+    Examples
+    --------
+    >>> comment_rows(q8, survey, codebook_q8)["Temaer"][0]  # doctest: +SKIP
+    'Tilgængelighed og responstid, Faglig og kompetent sparring'
+    """
+    themes = df[C.THEMES].map(C.split_themes).tolist()
+    rows = pd.DataFrame({
+        RESPONDENT: df[C.RESPONDENT_ID].astype(str).to_numpy(),
+        SVAR: df[C.TEXT].astype(str).to_numpy(),
+        TEMAER: [", ".join(theme_label(codebook, t) for t in ids) for ids in themes],
+        SIKKERHED: [_confidence(df, i, ids) for i, ids in zip(df.index, themes)],
+        GENNEMSYN: df[C.NEEDS_REVIEW].astype(bool).to_numpy(),
+    })
+    for column, label in survey.column_labels().items():
+        if column in df.columns:
+            rows[label] = [answer_text(survey, column, v) for v in df[column]]
+    return rows
+
+
+def _confidence(df: pd.DataFrame, index, theme_ids: list[str]) -> float:
+    probs = [df.at[index, C.p_column(t)] for t in theme_ids if C.p_column(t) in df.columns]
+    probs = [float(p) for p in probs if pd.notna(p)]
+    return round(100 * max(probs), 1) if probs else math.nan
+
+
+def theme_counts_by(df: pd.DataFrame, codebook: Codebook | None, by_column: str, order) -> pd.DataFrame:
+    """Number of answers with each theme, by the answers in ``by_column`` (e.g. organisation type).
+
+    Rows are the themes' Danish labels in code-frame order and a last row "Antal svar"
+    (the base: answers per group); columns follow ``order``, then unexpected answers,
+    "Ikke besvaret" and "I alt". An answer with two themes counts once for each.
+    """
+    groups = df[by_column].astype(object).where(df[by_column].notna(), IKKE_BESVARET)
+    present = groups.unique().tolist()
+    columns = list(order) + sorted(g for g in present if g not in order and g != IKKE_BESVARET)
+    columns += [IKKE_BESVARET] if IKKE_BESVARET in present else []
+    long = pd.DataFrame({TEMA: df[C.THEMES].map(C.split_themes), "group": groups}).explode(TEMA).dropna()
+    ids = theme_options(df, codebook)
+    table = (pd.crosstab(long[TEMA], long["group"]) if len(long) else pd.DataFrame())
+    table = table.reindex(index=ids, columns=columns, fill_value=0).astype(int)
+    table.loc[ANTAL_SVAR] = groups.value_counts().reindex(columns, fill_value=0).astype(int)
+    table[I_ALT] = table.sum(axis=1)
+    table.index = [theme_label(codebook, i) for i in ids] + [ANTAL_SVAR]
+    table.index.name = TEMA
+    table.columns.name = None
+    return table
+
+
+def summary_line(shown: pd.DataFrame, total: int) -> str:
+    """'12 af 59 svar, 3 til gennemsyn' (or '59 svar, …' when nothing is filtered out)."""
+    n = len(shown)
+    review = int(shown[C.NEEDS_REVIEW].sum()) if n else 0
+    count = f"{n} svar" if n == total else f"{n} af {total} svar"
+    return f"{count}, {review} til gennemsyn"
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Streamlit's markdown shows literally (for error messages that may quote a file's values)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
