@@ -27,7 +27,7 @@ demo: $(DEMO_CODED)/coded.csv
 run: demo
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-test: setup
+test: demo
 	$(BIN)/python -m pytest
 
 # Retrain the shipped models from data/training/ (they are committed; run after editing training data).

@@ -1,0 +1,123 @@
+"""The three commands end to end, as an analyst runs them."""
+
+import subprocess
+import sys
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from conftest import DATA, ROOT, SURVEY_2024, shared_path
+from textmine import read_table
+from textmine.cli import main
+
+
+def run(*args) -> int:
+    return main([str(a) for a in args])
+
+
+@pytest.fixture()
+def comments_csv(tmp_path):
+    """Comments with their own id column name, as an analyst might export them."""
+    df = read_table(DATA / "labelled-q8.csv").rename(columns={"text": "kommentar"})
+    df.insert(0, "svar_id", [f"K{i:03d}" for i in range(len(df))])
+    df.loc[len(df)] = ["K999", "", ""]       # an empty answer is kept, not coded
+    path = tmp_path / "kommentarer.csv"
+    df.drop(columns=["themes"]).to_csv(path, index=False, sep=";", encoding="utf-8-sig")
+    return path
+
+
+def test_classify_writes_the_contract_columns(tmp_path, comments_csv, capsys):
+    codebook = shared_path("codebooks", "sikkerhedskonsulent-q8.yaml")
+    out = tmp_path / "ud.csv"
+    assert run("classify", comments_csv, "--codebook", codebook, "--out", out,
+               "--text-column", "kommentar", "--id-column", "svar_id") == 0
+    df = read_table(out)
+    ids = ["faglig_sparring", "generel_ros", "tilgaengelighed", "kendskab", "kurser_oplaeg", "materialer",
+           "konkret_handling", "opfoelgning", "lovgivning_udland", "tvaerfagligt_netvaerk", "ordningens_fremtid",
+           "ingen_kommentar"]
+    assert list(df.columns[:3]) == ["svar_id", "kommentar", "themes"]
+    assert {f"p_{t}" for t in ids} <= set(df.columns) and "needs_review" in df.columns
+    assert len(df) == 14 and df["svar_id"].iloc[0] == "K000"
+    by_id = df.set_index("svar_id")
+    assert by_id.loc["K999", "themes"] == "" and by_id.loc["K999", "p_generel_ros"] == ""
+    assert by_id.loc["K011", "themes"] == "ingen_kommentar"                   # "Intet"
+    assert "lovgivning_udland" in by_id.loc["K008", "themes"].split("|")      # Irak, forældremyndighed
+    assert "14 svar kodet" in capsys.readouterr().out
+
+
+def test_code_on_the_shared_sample_export(tmp_path):
+    sample = shared_path("samples", "sikkerhedskonsulent-2024-eksport.csv")
+    assert run("code", sample, "--survey", SURVEY_2024, "--out", tmp_path) == 0
+    coded = read_table(tmp_path / "coded.csv")
+    assert set(coded["column"]) == {"q1_andet", "q4_andet_tekst", "q8_kommentar"}
+    assert len(coded[coded["column"] == "q8_kommentar"]) == 11     # 12 respondents, the partial one wrote none
+    row = coded.set_index(["respondent_id", "column"])
+    assert row.loc[("1004", "q1_andet"), "themes"] == "bc_kommune"
+    assert row.loc[("1004", "q1_andet"), "backcode"] == "Kommune"          # Jobcentret belongs under Kommune
+    assert row.loc[("1004", "q8_kommentar"), "q1_organisation"] == "Andet"  # closed answers joined
+    assert row.loc[("1002", "q8_kommentar"), "themes"] == "ingen_kommentar"
+    assert row.loc[("1005", "q4_andet_tekst"), "themes"] == "lovgivning_udland"
+    assert coded["nlp"].str.contains("spacy").all()
+    sheets = openpyxl.load_workbook(tmp_path / "coded.xlsx").sheetnames
+    assert sheets[0] == "Alle svar" and len(sheets) == 4
+
+
+def test_code_keeps_formulas_as_text_in_every_output(tmp_path):
+    assert run("code", DATA / "eksport-lille.csv", "--survey", SURVEY_2024, "--out", tmp_path) == 0
+    wb = openpyxl.load_workbook(tmp_path / "coded.xlsx")
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row]
+    assert any(c.value == '=HYPERLINK("http://example.invalid";"klik")' for c in cells)
+    assert all(c.data_type != "f" for c in cells)
+    raw = (tmp_path / "coded.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in raw                     # spreadsheets show it as text
+    assert read_table(tmp_path / "coded.csv")["text"].str.startswith("=HYPERLINK").sum() == 1
+
+
+def test_train_then_classify_with_the_model(tmp_path, comments_csv):
+    codebook = ROOT / "data" / "codebooks" / "sikkerhedskonsulent-q8.yaml"
+    model = tmp_path / "model"
+    assert run("train", DATA / "labelled-q8.csv", "--codebook", codebook, "--out", model) == 0
+    assert (model / "meta.json").exists()
+    out = tmp_path / "ud.csv"
+    assert run("classify", comments_csv, "--codebook", codebook, "--out", out, "--text-column", "kommentar",
+               "--id-column", "svar_id", "--model", model) == 0
+    assert (read_table(out)["model"] == "model").all()
+
+
+def test_model_for_another_frame_is_refused_in_one_line(tmp_path, comments_csv, capsys):
+    model = tmp_path / "model"
+    assert run("train", DATA / "labelled-q8.csv", "--codebook", ROOT / "data" / "codebooks" /
+               "sikkerhedskonsulent-q8.yaml", "--out", model) == 0
+    q4 = ROOT / "data" / "codebooks" / "sikkerhedskonsulent-q4-andet.yaml"
+    assert run("classify", comments_csv, "--codebook", q4, "--out", tmp_path / "x.csv",
+               "--text-column", "kommentar", "--id-column", "svar_id", "--model", model) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("textmine: fejl: modellen i") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["classify", DATA / "labelled-q8.csv", "--codebook", ROOT / "data/codebooks/sikkerhedskonsulent-q8.yaml",
+      "--out", "x.csv"], "kolonnen 'id' mangler"),
+    (["train", DATA / "eksport-lille.csv", "--codebook", ROOT / "data/codebooks/sikkerhedskonsulent-q8.yaml",
+      "--out", "m"], "kolonnen 'text' mangler"),
+    (["code", DATA / "eksport-lille.csv", "--survey", ROOT / "findes-ikke.yaml", "--out", "x"], "findes ikke"),
+])
+def test_bad_input_fails_with_one_line_naming_the_problem(tmp_path, capsys, args, message):
+    assert run(*args) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_unknown_theme_in_training_file_names_row_and_value(tmp_path, capsys):
+    bad = tmp_path / "kodet.csv"
+    pd.DataFrame({"text": ["Tak", "Hurtigt svar"], "themes": ["generel_ros", "hurtighed"]}).to_csv(bad, index=False)
+    assert run("train", bad, "--codebook", ROOT / "data/codebooks/sikkerhedskonsulent-q8.yaml",
+               "--out", tmp_path / "m") == 2
+    err = capsys.readouterr().err
+    assert "række 3" in err and "'hurtighed'" in err and "kolonne 'themes'" in err
+
+
+def test_console_script_is_installed():
+    done = subprocess.run([sys.executable, "-m", "textmine.cli", "--help"], capture_output=True, text=True)
+    assert done.returncode == 0 and "classify" in done.stdout and "code" in done.stdout
