@@ -3,6 +3,7 @@
 from .classify import ThemeClassifier, decide
 from .codebook import Codebook, Theme, load_codebook
 from .coding import Coder, classify_table, code_export
+from .discover import discover
 from .errors import (
                      CodebookError,
                      ExportError,
@@ -12,9 +13,14 @@ from .errors import (
                      SurveyDefinitionError,
                      TextmineError,
 )
+from .evaluate import evaluate_file
 from .io import Export, read_export, read_table
 from .models import load_model, save_model
 from .nlp import load_analyzer
+from .queue import review_queue
+from .redact import mask_text
+from .report import build_report
+from .sentiment import sentiment
 from .survey import Survey, load_survey
 from .training import train
 
@@ -25,4 +31,5 @@ __all__ = [
     "Problem", "Survey", "SurveyDefinitionError", "TextmineError", "Theme", "ThemeClassifier",
     "classify_table", "code_export", "decide", "load_analyzer", "load_codebook", "load_model",
     "load_survey", "read_export", "read_table", "save_model", "train",
+    "build_report", "discover", "evaluate_file", "mask_text", "review_queue", "sentiment",
 ]

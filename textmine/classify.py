@@ -1,10 +1,12 @@
-"""The theme classifier: a probability per theme for each Danish answer.
+"""The theme classifier: a calibrated probability per theme for each Danish answer.
 
 One logistic regression per theme over hashed lemma and character n-grams
-plus keyword hits; for single-label frames the per-theme probabilities are
-normalised to sum to one. The code frame itself is training data too: each theme's
+plus keyword hits. The code frame itself is training data too: each theme's
 examples, keywords and description are short labelled documents, so a frame
-with no coded answers still gives suggestions.
+with no coded answers still gives suggestions. With enough coded answers,
+out-of-fold scores calibrate the probabilities (Platt scaling per theme), pick
+each theme's threshold and the confidence below which an answer is flagged
+for review. Single-label frames normalise the probabilities to sum to one.
 """
 
 from __future__ import annotations
@@ -16,17 +18,22 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
 from sklearn.utils.validation import check_is_fitted
 
 from .codebook import Codebook
-from .features import Featurizer
-from .nlp import Token, load_analyzer
+from .features import N_WORD_FEATURES, Featurizer
+from .nlp import load_analyzer
 from .rules import KeywordMatcher
 
-THRESHOLD = 0.5            # a theme is suggested from this probability (multi-label)
-UNSURE_BAND = (0.3, 0.7)   # a probability in here means the model cannot tell
-SINGLE_MIN_P = 0.6         # single-label: below this the top theme needs review
-SINGLE_MIN_MARGIN = 0.2    # single-label: top two themes closer than this need review
+THRESHOLD = 0.5              # default probability from which a theme is suggested
+DEFAULT_TAU = 0.6            # default confidence below which an answer needs review
+TARGET_ACCURACY = 0.92       # accuracy wanted on the answers that are not flagged
+MIN_CALIBRATION = 30         # coded answers needed before calibrating
+MIN_POSITIVES = 5            # per theme, for its own calibration and threshold
+THRESHOLD_GRID = np.round(np.arange(0.25, 0.71, 0.05), 2)
+UNFAMILIAR = 0.5             # share of an answer's lemma n-grams never seen in training ...
+UNFAMILIAR_MIN_TERMS = 4     # ... in an answer with at least this many, and it needs review
 FRAME_WEIGHT = {"example": 1.0, "keyword": 0.5, "description": 0.5}
 
 
@@ -43,6 +50,10 @@ def frame_documents(codebook: Codebook) -> tuple[list[str], list[list[str]], lis
     return texts, labels, weights
 
 
+def binarize(labels: Sequence[Sequence[str]], codebook: Codebook) -> np.ndarray:
+    return np.array([[t in row for t in codebook.ids] for row in labels], dtype=int).reshape(-1, len(codebook.ids))
+
+
 class ThemeClassifier(ClassifierMixin, BaseEstimator):
     """Probability of each theme of a code frame for Danish answers.
 
@@ -54,6 +65,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         Inverse regularisation strength of the logistic regressions.
     use_frame : bool
         Learn from the frame's examples, keywords and descriptions as well.
+    calibrate : bool
+        Calibrate probabilities, thresholds and the review cut-off on
+        out-of-fold predictions (needs at least ``MIN_CALIBRATION`` answers).
 
     Examples
     --------
@@ -62,71 +76,179 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     [['generel_ros']]
     """
 
-    def __init__(self, codebook: Codebook, C: float = 8.0, use_frame: bool = True):
+    def __init__(self, codebook: Codebook, C: float = 32.0, use_frame: bool = True, calibrate: bool = True):
         self.codebook = codebook
         self.C = C
         self.use_frame = use_frame
+        self.calibrate = calibrate
 
     # -- features -----------------------------------------------------------------
-    def _featurizer(self) -> Featurizer:
+    def featurizer(self) -> Featurizer:
         cached = getattr(self, "_featurizer_cache", None)
         if cached is None or cached.matcher.codebook is not self.codebook:
             cached = Featurizer(KeywordMatcher.from_codebook(self.codebook, load_analyzer()))
             self._featurizer_cache = cached
         return cached
 
-    def transform_docs(self, docs: Sequence[Sequence[Token]]) -> sp.csr_matrix:
-        return self._featurizer().transform(docs)
+    def frame_matrix(self):
+        """Features, labels and weights of the frame's own documents (empty without ``use_frame``)."""
+        texts, labels, weights = frame_documents(self.codebook) if self.use_frame else ([], [], [])
+        X = self.featurizer().transform(load_analyzer().analyze(texts)) if texts else None
+        return X, binarize(labels, self.codebook), np.asarray(weights, dtype=float)
 
     # -- learning -----------------------------------------------------------------
     def fit(self, X: Sequence[str], y: Sequence[Sequence[str]], sample_weight=None):
         """Learn from answers ``X`` and their theme ids ``y`` (a list of ids per answer)."""
-        texts, labels = list(X), [list(ids) for ids in y]
-        weights = list(sample_weight) if sample_weight is not None else [1.0] * len(texts)
-        if self.use_frame:
-            ft, fl, fw = frame_documents(self.codebook)
-            texts, labels, weights = texts + ft, labels + fl, weights + fw
+        labels = [list(ids) for ids in y]
         for ids in labels:
             self.codebook.check_ids(ids, "træningsdata")
-        docs = load_analyzer().analyze(texts)
-        return self.fit_docs(docs, labels, np.asarray(weights, dtype=float))
+        return self.fit_docs(load_analyzer().analyze(list(X)), labels, sample_weight)
 
-    def fit_docs(self, docs, labels, sample_weight):
-        X = self.transform_docs(docs)
-        ids = self.codebook.ids
-        Y = np.array([[t in row for t in ids] for row in labels], dtype=int)
-        # One-vs-rest for both kinds: liblinear is fast and lean on 500k hashed features,
-        # where a multinomial lbfgs fit took a GB; single-label rows are normalised below.
-        self.coef_, self.intercept_ = self._fit_binary(X, Y, sample_weight)
-        self.classes_ = np.array(ids)
-        self.n_train_ = len(docs)
+    def fit_docs(self, docs, labels, sample_weight=None):
+        X = self.featurizer().transform(docs) if len(docs) else None
+        w = np.ones(len(docs)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        return self.fit_matrix(X, binarize(labels, self.codebook), w, *self.frame_matrix())
+
+    def fit_matrix(self, X, Y, w, Xf=None, Yf=None, wf=None):
+        """Fit on answer features ``X`` (may be None) plus frame features ``Xf``; calibrate on ``X`` only."""
+        n = 0 if X is None else X.shape[0]
+        if n == 0 and Xf is None:
+            raise ValueError("nothing to learn from: no answers and no code frame documents")
+        self.coef_, self.intercept_ = self._fit_weights(_stack(X, Xf), _stack(Y, Yf), _stack(w, wf))
+        k = len(self.codebook.ids)
+        self.calibration_ = np.tile([1.0, 0.0], (k, 1))
+        self.thresholds_ = np.full(k, THRESHOLD)
+        self.review_tau_ = DEFAULT_TAU
+        self.calibrated_ = bool(self.calibrate and n >= MIN_CALIBRATION)
+        if self.calibrated_:
+            oof = np.zeros((n, k))
+            for train, test in KFold(5, shuffle=True, random_state=0).split(np.arange(n)):
+                coef, intercept = self._fit_weights(_stack(X[train], Xf), _stack(Y[train], Yf), _stack(w[train], wf))
+                oof[test] = (X[test] @ coef.T).toarray() + intercept
+            self.calibration_ = _platt(oof, Y)
+            proba = self._normalise(_sigmoid(oof, self.calibration_))
+            if self.codebook.multi_label:
+                self.thresholds_ = _thresholds(proba, Y)
+            self.review_tau_ = _review_cutoff(proba, Y, self.codebook, self.thresholds_)
+        self.classes_ = np.array(self.codebook.ids)
+        self.n_train_ = n
         return self
 
-    def _fit_binary(self, X, Y, w):
+    def _fit_weights(self, X, Y, w):
+        # liblinear's cost grows with the width of X; only the hashed columns in use can get
+        # a weight, so fit on those (a few thousand of 500k) and put the weights back in place.
+        X = sp.csr_matrix(X)
+        used = np.unique(X.indices)
+        Xu = X[:, used]
         coef = np.zeros((Y.shape[1], X.shape[1]))
         intercept = np.full(Y.shape[1], -6.0)   # a theme nobody used stays improbable
         for j in range(Y.shape[1]):
             if 0 < Y[:, j].sum() < len(Y):
                 lr = LogisticRegression(C=self.C, solver="liblinear", max_iter=1000)
-                lr.fit(X, Y[:, j], sample_weight=w)
-                coef[j], intercept[j] = lr.coef_[0], lr.intercept_[0]
+                lr.fit(Xu, Y[:, j], sample_weight=w)
+                coef[j, used], intercept[j] = lr.coef_[0], lr.intercept_[0]
         return sp.csr_matrix(coef), intercept
 
     # -- prediction ---------------------------------------------------------------
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
-        """Probabilities, one column per theme in ``classes_`` order."""
+        """Calibrated probabilities, one column per theme in ``classes_`` order."""
         return self.predict_proba_docs(load_analyzer().analyze(list(X)))
 
     def predict_proba_docs(self, docs) -> np.ndarray:
+        return self.predict_proba_matrix(self.featurizer().transform(docs))
+
+    def predict_proba_matrix(self, X) -> np.ndarray:
         check_is_fitted(self, ["coef_", "intercept_"])
-        scores = (self.transform_docs(docs) @ self.coef_.T).toarray() + self.intercept_
-        proba = 1.0 / (1.0 + np.exp(-scores))
-        if self.codebook.multi_label:
-            return proba
-        return proba / proba.sum(axis=1, keepdims=True)
+        scores = (X @ self.coef_.T).toarray() + self.intercept_
+        return self._normalise(_sigmoid(scores, self.calibration_))
+
+    def unseen_share(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """Per answer: how many lemma n-grams it has, and the share the model never saw in training."""
+        check_is_fitted(self, ["coef_"])
+        used = np.unique(self.coef_.indices)
+        seen = np.zeros(N_WORD_FEATURES, dtype=bool)
+        seen[used[used < N_WORD_FEATURES]] = True
+        words = sp.csr_matrix(X)[:, :N_WORD_FEATURES].copy()
+        counts = np.diff(words.indptr)
+        words.data = seen[words.indices].astype(float)
+        known = np.asarray(words.sum(axis=1)).ravel()
+        return counts, np.where(counts > 0, 1 - known / np.maximum(counts, 1), 0.0)
+
+    def code_docs(self, docs, keyword_hits=None) -> tuple[np.ndarray, list["Decision"]]:
+        """Probabilities and decisions for analysed answers, with every review reason."""
+        X = self.featurizer().transform(docs)
+        proba = self.predict_proba_matrix(X)
+        return proba, self.decide(proba, keyword_hits, unseen=self.unseen_share(X))
+
+    def _normalise(self, proba: np.ndarray) -> np.ndarray:
+        return proba if self.codebook.multi_label else proba / proba.sum(axis=1, keepdims=True)
+
+    def decide(self, proba: np.ndarray, keyword_hits=None, unseen=None) -> list["Decision"]:
+        check_is_fitted(self, ["thresholds_"])
+        return decide(proba, self.codebook, keyword_hits, thresholds=self.thresholds_, tau=self.review_tau_,
+                      allow_empty=getattr(self, "calibrated_", False), unseen=unseen)
 
     def predict(self, X: Sequence[str]) -> list[list[str]]:
-        return [d.themes for d in decide(self.predict_proba(X), self.codebook)]
+        return [d.themes for d in self.decide(self.predict_proba(X))]
+
+
+def _stack(a, b):
+    if a is None or (hasattr(a, "shape") and a.shape[0] == 0):
+        return b
+    if b is None or (hasattr(b, "shape") and b.shape[0] == 0):
+        return a
+    return sp.vstack([a, b], format="csr") if sp.issparse(a) else np.concatenate([a, b])
+
+
+def _sigmoid(scores: np.ndarray, calibration: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-(scores * calibration[:, 0] + calibration[:, 1])))
+
+
+def _platt(scores: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Per-theme Platt scaling of out-of-fold scores; themes with few examples share one pooled fit."""
+    pooled = _platt_1d(scores.ravel(), Y.ravel())
+    out = np.tile(pooled, (Y.shape[1], 1))
+    for j in range(Y.shape[1]):
+        if min(Y[:, j].sum(), (1 - Y[:, j]).sum()) >= MIN_POSITIVES:
+            out[j] = _platt_1d(scores[:, j], Y[:, j])
+    return out
+
+
+def _platt_1d(s: np.ndarray, y: np.ndarray) -> np.ndarray:
+    if y.min() == y.max():
+        return np.array([1.0, 0.0])
+    lr = LogisticRegression(C=100.0).fit(s.reshape(-1, 1), y)
+    return np.array([lr.coef_[0, 0], lr.intercept_[0]])
+
+
+def _thresholds(proba: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Per theme, the threshold with the best out-of-fold F1 (0.5 for themes with few examples)."""
+    out = np.full(Y.shape[1], THRESHOLD)
+    for j in range(Y.shape[1]):
+        if Y[:, j].sum() < MIN_POSITIVES:
+            continue
+        f1 = [_f1(proba[:, j] >= t, Y[:, j]) for t in THRESHOLD_GRID]
+        out[j] = THRESHOLD_GRID[int(np.argmax(f1))]
+    return out
+
+
+def _f1(pred: np.ndarray, y: np.ndarray) -> float:
+    tp = float((pred & (y == 1)).sum())
+    return 2 * tp / max(pred.sum() + y.sum(), 1)
+
+
+def _review_cutoff(proba: np.ndarray, Y: np.ndarray, codebook: Codebook, thresholds: np.ndarray) -> float:
+    """The lowest confidence at which out-of-fold decisions were right ``TARGET_ACCURACY`` of the time."""
+    decisions = decide(proba, codebook, thresholds=thresholds, tau=0.0)
+    conf = np.array([d.confidence for d in decisions])
+    right = np.array([set(d.themes) == {codebook.ids[j] for j in np.flatnonzero(Y[i])}
+                      for i, d in enumerate(decisions)])
+    order = np.argsort(-conf)
+    accuracy = np.cumsum(right[order]) / np.arange(1, len(order) + 1)
+    ok = np.flatnonzero(accuracy >= TARGET_ACCURACY)
+    if not len(ok):
+        return 0.95
+    return float(np.clip(conf[order][ok[-1]], 0.3, 0.95))
 
 
 @dataclass(frozen=True)
@@ -134,41 +256,48 @@ class Decision:
     themes: list[str]
     needs_review: bool
     reasons: tuple[str, ...]
+    confidence: float          # estimated probability that the theme set is exactly right
 
 
-def decide(proba: np.ndarray, codebook: Codebook, keyword_hits: Sequence[dict] | None = None) -> list[Decision]:
+def decide(proba: np.ndarray, codebook: Codebook, keyword_hits: Sequence[dict] | None = None, *,
+           thresholds=None, tau: float = DEFAULT_TAU, allow_empty: bool = True, unseen=None) -> list[Decision]:
     """Themes and review flags from probabilities, following the frame's rules.
 
     Single-label frames get exactly one theme. In multi-label frames every
-    theme from ``THRESHOLD`` is suggested (the best one when none reaches it),
-    and an exclusive theme ("ingen_kommentar") never stands with another.
+    theme from its threshold is suggested (none when no theme reaches it and
+    ``allow_empty``, i.e. the probabilities are calibrated; else the likeliest;
+    either way the answer needs review), and an exclusive theme ("ingen_kommentar") never stands with another. The
+    confidence of a set is the product of the chance of each theme being in
+    or out as decided; below ``tau`` the answer needs review.
     """
     ids = codebook.ids
-    exclusive = [i for i, t in enumerate(ids) if t in codebook.exclusive_ids]
+    thr = np.full(len(ids), THRESHOLD) if thresholds is None else np.asarray(thresholds)
+    exclusive = {i for i, t in enumerate(ids) if t in codebook.exclusive_ids}
     out = []
-    for row_i, p in enumerate(proba):
-        order = np.argsort(-p)
+    for row_i, p in enumerate(np.asarray(proba)):
+        order = list(np.argsort(-p))
         reasons = []
         if not codebook.multi_label:
             chosen = [order[0]]
-            if p[order[0]] < SINGLE_MIN_P:
-                reasons.append("low_confidence")
-            if len(order) > 1 and p[order[0]] - p[order[1]] < SINGLE_MIN_MARGIN:
-                reasons.append("close_call")
+            confidence = float(p[order[0]])
         else:
-            chosen = [i for i in order if p[i] >= THRESHOLD]
+            chosen = [i for i in order if p[i] >= thr[i]]
             if not chosen:
-                chosen = [order[0]]
-                reasons.append("no_theme_sure")
-            if any(UNSURE_BAND[0] <= p[i] < UNSURE_BAND[1] for i in range(len(ids))):
-                reasons.append("low_confidence")
+                # No theme fits: suggest none (or, uncalibrated, the likeliest) and let an analyst look.
+                chosen = [] if allow_empty else [order[0]]
+                reasons.append("no_theme")
             if exclusive and len(chosen) > 1:
-                top = chosen[0]
-                chosen = [top] if top in exclusive else [i for i in chosen if i not in exclusive]
+                chosen = [chosen[0]] if chosen[0] in exclusive else [i for i in chosen if i not in exclusive]
+            inside = np.isin(np.arange(len(ids)), chosen)
+            confidence = float(np.prod(np.where(inside, p, 1 - p)))
+        if confidence < tau:
+            reasons.append("low_confidence")
+        if unseen is not None and unseen[0][row_i] >= UNFAMILIAR_MIN_TERMS and unseen[1][row_i] >= UNFAMILIAR:
+            reasons.append("unfamiliar_text")
         if keyword_hits is not None:
             hit = keyword_hits[row_i]
-            if any(len(words) >= 2 and p[ids.index(t)] < UNSURE_BAND[0] for t, words in hit.items()):
+            if any(len(words) >= 2 and ids.index(t) not in chosen for t, words in hit.items()):
                 reasons.append("rules_disagree")
-        out.append(Decision(themes=[ids[i] for i in sorted(chosen, key=lambda i: -p[i])],
-                            needs_review=bool(reasons), reasons=tuple(reasons)))
+        out.append(Decision(themes=[ids[i] for i in chosen], needs_review=bool(reasons),
+                            reasons=tuple(reasons), confidence=round(confidence, 4)))
     return out

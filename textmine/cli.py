@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from pathlib import Path
@@ -11,8 +12,9 @@ from . import columns as C
 from .codebook import load_codebook
 from .coding import classify_table, code_survey
 from .errors import TextmineError
+from .evaluate import evaluate_file, format_evaluation
 from .io import read_table
-from .models import PROJECT_ROOT, models_dir
+from .models import PROJECT_ROOT, models_dir, shipped_training_path
 from .safe import write_csv
 from .training import train
 
@@ -47,11 +49,64 @@ def cmd_code(args) -> str:
             f"-> {Path(args.out) / 'coded.csv'}, coded.xlsx")
 
 
+def cmd_evaluate(args) -> str:
+    codebook = load_codebook(args.codebook)
+    ev, curve, title = evaluate_file(args.gold, codebook, model_path=args.model, cv=args.cv, curve=args.curve)
+    if args.json:
+        result = {"title": title, **ev.to_dict()}
+        if curve is not None:
+            result["curve"] = curve.to_dict("records")
+        return json.dumps(result, indent=2, ensure_ascii=False)
+    text = format_evaluation(ev, title)
+    if curve is not None:
+        text += "\n\nLæringskurve (andel af træningsfoldene; guldfilen og koderammen alene):\n" + curve.to_string(index=False)
+    return text
+
+
+def cmd_report(args) -> str:
+    from .report import build_report   # matplotlib and python-docx load only when a report is made
+
+    run = build_report(args.export, args.survey, args.out, coded=args.coded, by=args.by, min_cell=args.min_cell,
+                       fold_backcoded=args.fold_backcoded)
+    moved = f"; {run['moved']} 'Andet'-svar tilbagekodet" if args.fold_backcoded else ""
+    return (f"{run['respondents']} respondenter, {run['tables']} tabeller ({run['cells']} celler, "
+            f"{run['suppressed']} vist som '<{args.min_cell}'), {len(run['figures'])} figurer, "
+            f"{run['quotes']} citater{moved} -> {run['docx']}, report.xlsx, tables.csv")
+
+
+def cmd_discover(args) -> str:
+    from .discover import candidates_frame, discover, format_candidates
+
+    codebook = load_codebook(args.codebook)
+    texts = read_table(args.input, required=(args.text_column,))[args.text_column].tolist()
+    candidates = discover(texts, codebook, seed=args.seed, threshold=args.threshold)
+    text = format_candidates(candidates, len(texts), codebook)
+    if args.out:
+        write_csv(candidates_frame(candidates), args.out)
+        text += f"\n\n-> {args.out}"
+    return text
+
+
+def cmd_redact(args) -> str:
+    from .redact import redact_table   # like report: the other commands do not pay for its imports
+    from .safe import write_xlsx
+
+    masked = redact_table(read_table(args.input, required=(args.text_column,)), args.text_column)
+    if Path(args.out).suffix.lower() == ".xlsx":
+        write_xlsx({"Maskeret": masked}, args.out)
+    else:
+        write_csv(masked, args.out)
+    return f"{len(masked)} tekster, {masked.attrs['masks']} maskeringer -> {args.out}"
+
+
 def cmd_train_shipped(args) -> str:
     """Retrain models/<frame id>/ for every code frame in data/codebooks/ (maintainers)."""
     lines = []
     for path in sorted((PROJECT_ROOT / "data" / "codebooks").glob("*.yaml")):
         codebook = load_codebook(path)
+        if shipped_training_path(codebook) is None:
+            lines.append(f"{codebook.codebook}: ingen eksempler i data/training/ (koderammen alene bruges)")
+            continue
         meta = train(None, codebook, models_dir() / codebook.codebook)
         lines.append(f"{codebook.codebook}: n={meta['training']['n']} {meta['metrics']}")
     return "\n".join(lines)
@@ -86,6 +141,44 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--skip-invalid", action="store_true",
                    help="afvis ugyldige rækker (listet i rejected.csv) i stedet for at stoppe")
     k.set_defaults(func=cmd_code)
+
+    e = sub.add_parser("evaluate", help="mål kodningen mod en guldstandard (kolonner text, themes)")
+    e.add_argument("gold")
+    e.add_argument("--codebook", required=True)
+    e.add_argument("--model", default=None, help="modelmappe (standard: den medfølgende til kodearket)")
+    e.add_argument("--cv", type=int, default=None, metavar="K", help="K-fold krydsvalidering på guldfilen")
+    e.add_argument("--curve", action="store_true", help="macro-F1 ved 10/25/50/100 %% af træningsfoldene")
+    e.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+    e.set_defaults(func=cmd_evaluate)
+
+    r = sub.add_parser("report", help="skriv tabeller, figurer, Excel- og Word-rapport for en eksport")
+    r.add_argument("export")
+    r.add_argument("--survey", required=True)
+    r.add_argument("--out", required=True)
+    r.add_argument("--coded", default=None, help="kodede svar fra 'textmine code' (standard: kod nu)")
+    r.add_argument("--by", type=int, default=None, metavar="SPØRGSMÅL",
+                   help="opdel tabellerne på dette spørgsmål (standard: spørgeskemaets group_by)")
+    r.add_argument("--min-cell", type=int, default=3, metavar="N",
+                   help="celler med færre end N respondenter vises som '<N' (standard: 3)")
+    r.add_argument("--fold-backcoded", action="store_true",
+                   help="tæl 'Andet'-svar, der hører under en fast svarmulighed, under den")
+    r.set_defaults(func=cmd_report)
+
+    d = sub.add_parser("discover", help="foreslå nye temaer blandt svar, som intet tema i kodearket passer til")
+    d.add_argument("input")
+    d.add_argument("--codebook", required=True)
+    d.add_argument("--text-column", default=C.TEXT)
+    d.add_argument("--out", default=None, help="skriv forslagene som CSV")
+    d.add_argument("--threshold", type=float, default=0.5,
+                   help="et svar passer ikke, når dets bedste tema har lavere sandsynlighed (standard: 0.5)")
+    d.add_argument("--seed", type=int, default=0, help="frø til klyngedelingen (samme frø, samme resultat)")
+    d.set_defaults(func=cmd_discover)
+
+    x = sub.add_parser("redact", help="masker navne, CPR, telefon, e-mail og adresser i en tekstkolonne")
+    x.add_argument("input")
+    x.add_argument("--out", required=True, help="CSV eller XLSX (efter endelsen)")
+    x.add_argument("--text-column", default=C.TEXT)
+    x.set_defaults(func=cmd_redact)
 
     s = sub.add_parser("train-shipped", help="gentræn de medfølgende modeller fra data/training/")
     s.set_defaults(func=cmd_train_shipped)

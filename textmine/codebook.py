@@ -7,9 +7,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import yaml
-
-from .errors import CodebookError
+from .errors import CodebookError, read_yaml_mapping
 
 # Themes that mean "nothing to code" never combine with another theme.
 EXCLUSIVE_BY_DEFAULT = frozenset({"ingen_kommentar"})
@@ -82,14 +80,7 @@ def load_codebook(path) -> Codebook:
     'Regler og lovgivning i andre lande'
     """
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CodebookError(f"kodearket '{path}' findes ikke") from None
-    except yaml.YAMLError as exc:
-        raise CodebookError(f"kodearket '{path}' er ikke gyldig YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise CodebookError(f"kodearket '{path}' skal være en YAML-mapping med 'codebook' og 'themes'")
+    raw = read_yaml_mapping(path, CodebookError, "kodearket", ("codebook", "themes"))
     for key in ("codebook", "themes"):
         if not raw.get(key):
             raise CodebookError(f"kodearket '{path}' mangler feltet '{key}'")

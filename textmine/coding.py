@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import columns as C
-from .classify import ThemeClassifier, decide
+from .classify import ThemeClassifier
 from .codebook import Codebook, load_codebook
 from .errors import ModelError
 from .io import Export, read_export
@@ -20,6 +20,7 @@ from .models import load_model, shipped_model_path, shipped_training_path
 from .nlp import load_analyzer
 from .rules import KeywordMatcher
 from .safe import write_csv, write_xlsx
+from .sentiment import SENTIMENT, score_tokens, survey_lexicon
 from .survey import Survey, load_survey
 
 log = logging.getLogger(__name__)
@@ -73,21 +74,22 @@ class Coder:
         texts = ["" if t is None else str(t) for t in texts]
         ids = self.codebook.ids
         out = pd.DataFrame({C.THEMES: [""] * len(texts), C.BACKCODE: [""] * len(texts),
-                            C.NEEDS_REVIEW: [False] * len(texts)})
+                            C.NEEDS_REVIEW: [False] * len(texts), SENTIMENT: [""] * len(texts)})
         for t in ids:
             out[C.p_column(t)] = np.nan
         filled = [i for i, t in enumerate(texts) if t.strip()]
         if filled:
             analyzer = load_analyzer()
             docs = analyzer.analyze([texts[i] for i in filled])
-            proba = self.model.predict_proba_docs(docs)
             matcher = KeywordMatcher.from_codebook(self.codebook, analyzer)
-            decisions = decide(proba, self.codebook, [matcher.hits(d) for d in docs])
+            proba, decisions = self.model.code_docs(docs, [matcher.hits(d) for d in docs])
             backcode = {t.id: t.backcode_to for t in self.codebook.themes if t.backcode_to}
             out.loc[filled, C.THEMES] = [C.join_themes(d.themes) for d in decisions]
             out.loc[filled, C.BACKCODE] = [C.join_themes(backcode[t] for t in d.themes if t in backcode)
                                            for d in decisions]
             out.loc[filled, C.NEEDS_REVIEW] = [d.needs_review for d in decisions]
+            lexicon = survey_lexicon()
+            out.loc[filled, SENTIMENT] = [score_tokens(d, lexicon)[2] for d in docs]
             out.loc[filled, [C.p_column(t) for t in ids]] = proba.round(4)
         return out.assign(**{C.NLP: load_analyzer().name, C.MODEL: self.model_name})
 
@@ -132,7 +134,7 @@ def _model_in(model_dir, codebook: Codebook):
 
 
 def _order(df: pd.DataFrame, export: Export) -> pd.DataFrame:
-    front = [C.RESPONDENT_ID, C.QUESTION, C.COLUMN, C.TEXT, C.THEMES, C.BACKCODE, C.NEEDS_REVIEW]
+    front = [C.RESPONDENT_ID, C.QUESTION, C.COLUMN, C.TEXT, C.THEMES, C.BACKCODE, C.NEEDS_REVIEW, SENTIMENT]
     probs = [c for c in df.columns if c.startswith(C.P_PREFIX)]
     closed = [c for c in export.survey.closed_columns if c in df.columns]
     tail = ["codebook", C.NLP, C.MODEL, C.ROW]

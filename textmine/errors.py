@@ -55,3 +55,19 @@ class ExportError(TextmineError):
         more = len(self.problems) - 3
         tail = f" (og {more} problemer mere)" if more > 0 else ""
         super().__init__(f"{first}{tail}")
+
+
+def read_yaml_mapping(path, error: type[TextmineError], what: str, keys: tuple[str, ...]) -> dict:
+    """A YAML file that must hold a mapping; ``what`` names it in Danish ("kodearket")."""
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as f:
+            raw = yaml.safe_load(f)
+    except FileNotFoundError:
+        raise error(f"{what} '{path}' findes ikke") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise error(f"{what} '{path}' er ikke gyldig YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise error(f"{what} '{path}' skal være en YAML-mapping med {' og '.join(repr(k) for k in keys)}")
+    return raw

@@ -18,7 +18,7 @@ from .rules import KeywordMatcher
 
 N_WORD_FEATURES = 2**18
 N_CHAR_FEATURES = 2**18
-CHAR_WEIGHT = 0.6
+CHAR_WEIGHT = 1.0
 KEYWORD_WEIGHT = 0.3   # keywords are hints: strong enough to help, too weak to decide alone
 
 

@@ -69,7 +69,9 @@ def save_model(model: ThemeClassifier, path, *, training: dict, metrics: dict, n
         "codebook": cb.signature,
         "codebook_hash": cb.content_hash,
         "codebook_title": cb.title,
-        "params": {"C": model.C, "use_frame": model.use_frame},
+        "params": {"C": model.C, "use_frame": model.use_frame, "calibrate": model.calibrate},
+        "review_tau": model.review_tau_,
+        "calibrated": model.calibrated_,
         "training": training,
         "metrics": metrics,
         "nlp": nlp,
@@ -80,7 +82,8 @@ def save_model(model: ThemeClassifier, path, *, training: dict, metrics: dict, n
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}-", dir=path.parent))
     try:
         sp.save_npz(tmp / COEF, sp.csr_matrix(model.coef_))
-        np.savez(tmp / WEIGHTS, intercept=model.intercept_)
+        np.savez(tmp / WEIGHTS, intercept=model.intercept_, calibration=model.calibration_,
+                 thresholds=model.thresholds_)
         (tmp / META).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         if path.exists():
             old = path.with_name(f".{path.name}-old")
@@ -123,14 +126,18 @@ def load_model(path, codebook: Codebook) -> tuple[ThemeClassifier, dict]:
     try:
         coef = sp.load_npz(path / COEF).tocsr()
         with np.load(path / WEIGHTS, allow_pickle=False) as w:
-            intercept = w["intercept"]
-    except (FileNotFoundError, ValueError, OSError) as exc:
+            intercept, calibration, thresholds = w["intercept"], w["calibration"], w["thresholds"]
+    except (FileNotFoundError, ValueError, OSError, KeyError) as exc:
         raise ModelError(f"modellen i '{path}' kan ikke læses: {exc}") from None
     if coef.shape[0] != len(codebook.ids) or intercept.shape != (len(codebook.ids),):
         raise ModelError(f"modellen i '{path}' har {coef.shape[0]} temaer, kodearket {len(codebook.ids)}")
     params = meta.get("params", {})
-    model = ThemeClassifier(codebook, C=params.get("C", 8.0), use_frame=params.get("use_frame", True))
+    model = ThemeClassifier(codebook, C=params.get("C", 32.0), use_frame=params.get("use_frame", True),
+                            calibrate=params.get("calibrate", True))
     model.coef_, model.intercept_ = coef, intercept
+    model.calibration_, model.thresholds_ = calibration, thresholds
+    model.review_tau_ = float(meta.get("review_tau", 0.6))
+    model.calibrated_ = bool(meta.get("calibrated", False))
     model.classes_ = np.array(codebook.ids)
     model.n_train_ = meta.get("training", {}).get("n", 0)
     return model, meta

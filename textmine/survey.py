@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from .errors import SurveyDefinitionError
+from .errors import SurveyDefinitionError, read_yaml_mapping
+from .survey_logic import AskIf, Indicator, check_logic, parse_ask_if, parse_indicator
 
 KINDS = ("single", "multiple", "scale", "text")
 
@@ -52,6 +51,8 @@ class Question:
     top_box: int = 2
     other: TextField | None = None                # "Andet" text field
     codebook: Path | None = None                  # kind == "text"
+    bottom_box: int | None = None                 # scale: also count the last N options
+    ask_if: AskIf | None = None                   # blank for those not asked is expected
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -111,6 +112,7 @@ class Survey:
     background: tuple[Background, ...] = ()
     group_by: int | None = None
     language: str = "da"
+    indicators: tuple[Indicator, ...] = ()
 
     def question(self, number: int) -> Question:
         for q in self.questions:
@@ -168,14 +170,7 @@ def load_survey(path) -> Survey:
     'Kommune'
     """
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SurveyDefinitionError(f"spørgeskemadefinitionen '{path}' findes ikke") from None
-    except yaml.YAMLError as exc:
-        raise SurveyDefinitionError(f"'{path}' er ikke gyldig YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise SurveyDefinitionError(f"'{path}' skal være en YAML-mapping med 'survey' og 'questions'")
+    raw = read_yaml_mapping(path, SurveyDefinitionError, "spørgeskemadefinitionen", ("survey", "questions"))
     return _parse_survey(raw, path)
 
 
@@ -214,7 +209,9 @@ def _parse_survey(raw: dict, path: Path) -> Survey:
         background=background,
         group_by=raw.get("group_by"),
         language=str(raw.get("language", "da")),
+        indicators=tuple(parse_indicator(x, i, path) for i, x in enumerate(raw.get("indicators") or ())),
     )
+    check_logic(survey)
     columns = list(survey.required_columns)
     dupes = sorted({c for c in columns if columns.count(c) > 1})
     if dupes:
@@ -267,7 +264,20 @@ def _parse_question(raw: dict, index: int, base: Path, path: Path) -> Question:
         top_box=int(raw.get("top_box", 2)),
         other=other,
         codebook=codebook,
+        bottom_box=_box(raw, "bottom_box", kind, options, where, path),
+        ask_if=parse_ask_if(raw.get("ask_if"), where, path),
     )
+
+
+def _box(raw: dict, key: str, kind: str, options, where: str, path: Path) -> int | None:
+    if raw.get(key) is None:
+        return None
+    value = raw[key]
+    if kind != "scale" or not isinstance(value, int) or not 1 <= value < len(options):
+        raise SurveyDefinitionError(
+            f"{path}: {where}: '{key}: {value}' skal være et helt tal fra 1 til {max(len(options) - 1, 1)} "
+            f"på et spørgsmål af typen scale")
+    return value
 
 
 def _codebook_path(value, base: Path, where: str, path: Path) -> Path | None:

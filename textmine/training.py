@@ -6,14 +6,11 @@ import hashlib
 import logging
 from pathlib import Path
 
-import numpy as np
-from sklearn.metrics import f1_score
-from sklearn.model_selection import KFold
-
 from . import columns as C
-from .classify import ThemeClassifier, decide
+from .classify import ThemeClassifier
 from .codebook import Codebook
 from .errors import InputError
+from .evaluate import cross_validate
 from .io import read_table
 from .models import save_model, shipped_training_path
 from .nlp import load_analyzer
@@ -21,12 +18,15 @@ from .nlp import load_analyzer
 log = logging.getLogger(__name__)
 
 
-def read_labelled(path, codebook: Codebook, *, drop_unknown: bool = False) -> tuple[list[str], list[list[str]]]:
+def read_labelled(path, codebook: Codebook, *, drop_unknown: bool = False,
+                  empty_means_none: bool = False) -> tuple[list[str], list[list[str]]]:
     """Coded answers from a CSV/XLSX file with columns ``text`` and ``themes``.
 
-    Rows with empty text are skipped (they are not answers). An unknown theme
-    id is an error naming the row, unless ``drop_unknown`` (used for shipped
-    examples of an older version of a frame).
+    Rows with empty text are skipped (they are not answers). An empty
+    ``themes`` cell means "not coded yet" and the row is skipped, unless
+    ``empty_means_none`` (gold files, where it means "no theme fits"; only
+    for multi-label frames). An unknown theme id is an error naming the row,
+    unless ``drop_unknown`` (used for shipped examples of an older frame).
     """
     path = Path(path)
     df = read_table(path, required=(C.TEXT, C.THEMES))
@@ -40,7 +40,8 @@ def read_labelled(path, codebook: Codebook, *, drop_unknown: bool = False) -> tu
                 f"findes ikke i kodearket '{codebook.codebook}'; temaer: {list(codebook.ids)}"
             )
         ids = [t for t in ids if t in codebook.ids]
-        if not str(text).strip() or not ids:
+        keep_empty = empty_means_none and codebook.multi_label and not C.split_themes(themes)
+        if not str(text).strip() or not (ids or keep_empty):
             continue
         if not codebook.multi_label and len(ids) > 1:
             raise InputError(
@@ -83,42 +84,13 @@ def train(labelled, codebook: Codebook, out, *, use_shipped: bool = True, cv: in
     if not texts:
         raise InputError(f"ingen kodede svar at træne på for kodearket '{codebook.codebook}'")
     model = ThemeClassifier(codebook).fit(texts, labels)
-    metrics = cross_validate(texts, labels, codebook, k=cv) if cv and len(texts) >= 2 * cv else {}
+    metrics = {}
+    if cv and len(texts) >= 2 * cv:
+        metrics = {"cv_folds": cv, **cross_validate(texts, labels, codebook, k=cv).summary()}
     training = {"n": len(texts), "sources": sources, "sha256": _data_hash(texts, labels)}
     save_model(model, out, training=training, metrics=metrics, nlp=load_analyzer().name)
     log.info("trained %s on %d answers: %s", codebook.codebook, len(texts), metrics)
     return {"training": training, "metrics": metrics}
-
-
-def cross_validate(texts, labels, codebook: Codebook, k: int = 5, seed: int = 0) -> dict:
-    """K-fold figures on coded answers: macro and micro F1, exact-match ratio, share flagged."""
-    docs = load_analyzer().analyze(texts)
-    ids = codebook.ids
-    Y = np.array([[t in row for t in ids] for row in labels], dtype=int)
-    pred = np.zeros_like(Y)
-    flagged = np.zeros(len(texts), dtype=bool)
-    from .classify import frame_documents
-
-    ft, fl, fw = frame_documents(codebook)
-    fdocs = load_analyzer().analyze(ft)
-    for train_idx, test_idx in KFold(k, shuffle=True, random_state=seed).split(texts):
-        model = ThemeClassifier(codebook)
-        model.fit_docs([docs[i] for i in train_idx] + fdocs, [labels[i] for i in train_idx] + fl,
-                       np.array([1.0] * len(train_idx) + fw))
-        decisions = decide(model.predict_proba_docs([docs[i] for i in test_idx]), codebook)
-        for i, d in zip(test_idx, decisions):
-            pred[i] = [t in d.themes for t in ids]
-            flagged[i] = d.needs_review
-    present = Y.sum(axis=0) > 0
-    exact = (pred == Y).all(axis=1)
-    return {
-        "cv_folds": k,
-        "macro_f1": round(float(f1_score(Y[:, present], pred[:, present], average="macro", zero_division=0)), 3),
-        "micro_f1": round(float(f1_score(Y, pred, average="micro", zero_division=0)), 3),
-        "exact_match": round(float(exact.mean()), 3),
-        "needs_review_share": round(float(flagged.mean()), 3),
-        "exact_match_unflagged": round(float(exact[~flagged].mean()), 3) if (~flagged).any() else None,
-    }
 
 
 def _data_hash(texts, labels) -> str:

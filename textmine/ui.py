@@ -20,6 +20,7 @@ from .codebook import Codebook
 from .coding import code_survey
 from .errors import InputError
 from .io import read_table
+from .redact import mask_series
 from .survey import Survey
 
 ENV_CODED = "TEXTMINE_CODED"
@@ -206,10 +207,11 @@ def answer_text(survey: Survey, column: str, value) -> str:
     return str(value)
 
 
-def comment_rows(df: pd.DataFrame, survey: Survey, codebook: Codebook | None) -> pd.DataFrame:
+def comment_rows(df: pd.DataFrame, survey: Survey, codebook: Codebook | None, *, mask: bool = True) -> pd.DataFrame:
     """The comments as the app shows them, with Danish column names.
 
-    "Svar" is the respondent's text as a plain string, "Temaer" the themes' Danish
+    "Svar" is the respondent's text as a plain string, with names, CPR and phone numbers,
+    e-mails and addresses masked ("[NAVN]") unless ``mask`` is False; "Temaer" the themes' Danish
     labels, "Sikkerhed" the model's highest probability among the chosen themes
     in percent, then the respondent's closed answers under their readable names.
 
@@ -221,7 +223,7 @@ def comment_rows(df: pd.DataFrame, survey: Survey, codebook: Codebook | None) ->
     themes = df[C.THEMES].map(C.split_themes).tolist()
     rows = pd.DataFrame({
         RESPONDENT: df[C.RESPONDENT_ID].astype(str).to_numpy(),
-        SVAR: df[C.TEXT].astype(str).to_numpy(),
+        SVAR: (mask_series(df[C.TEXT].astype(str)) if mask else df[C.TEXT].astype(str)).to_numpy(),
         TEMAER: [", ".join(theme_label(codebook, t) for t in ids) for ids in themes],
         SIKKERHED: [_confidence(df, i, ids) for i, ids in zip(df.index, themes)],
         GENNEMSYN: df[C.NEEDS_REVIEW].astype(bool).to_numpy(),

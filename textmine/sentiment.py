@@ -1,0 +1,299 @@
+"""Sentiment of survey comments: positiv, negativ, blandet or neutral, from asent's Danish lexicon.
+
+asent ships its Danish lexicons inside the package (AFINN word forms, Sentida
+lemmas, emoji), so nothing is downloaded. The scoring follows asent/VADER
+(negation flips and dampens a word, intensifiers strengthen it) but runs on
+textmine's own tokens, so ae/oe/aa spellings and lemmas are handled as in
+coding. A survey supplement tunes the lexicon to caseworkers' comments: words
+that describe the case ("vold", "risiko", "politi") say nothing about the
+scheme, and survey phrases ("svær at få fat i", "for generel") do. Answers are
+split into clauses at sentence ends and contrast words ("men", "dog"), so
+praise and critique in one answer give "blandet".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from .nlp import Token, load_analyzer
+
+POSITIV, NEGATIV, BLANDET, NEUTRAL = "positiv", "negativ", "blandet", "neutral"
+LABELS = (POSITIV, NEGATIV, BLANDET, NEUTRAL)
+POS, NEG, LABEL = "pos", "neg", "label"
+SENTIMENT = "sentiment"    # the column's name where sentiment is added to coded answers
+
+THRESHOLD = 1.0          # a clause counts as positive/negative from this net score
+NEGATION_SCALAR, NEGATION_LOOKBACK = -0.74, 3   # asent/VADER: "ikke god" is weaker than "dårlig"
+HYPOTHETICAL_SCALAR, AFTER_CONTRAST_SCALAR = 0.3, 1.5
+LOOKBACK = (1.0, 0.95, 0.9)   # an intensifier's weight by its distance to the word (asent)
+MIN_SENTIDA = 1.0        # Sentida's weaker lemmas are mostly noise for comments ("vi" +1)
+B_INCR = 0.293
+
+_CLAUSE_END = frozenset(".!?;:")
+_BARRIER = frozenset(",()\"'–-")
+_DIGRAPHS = (("ae", "æ"), ("oe", "ø"), ("aa", "å"))
+_SCORED = re.compile(r"(.+?)\s+([+-]?\d+(?:\.\d+)?)$")
+
+# Survey supplement: phrases and words with the weight they carry in comments on the scheme.
+_SURVEY = """
+tak +2, tusind tak +3, mange tak +3, stor tak +3, ok +1.5, fin +2, fint +2, super +2.5, glad for +2.5, hurtig +2,
+kompetent +2.5, brugbar +2, dygtig +2.5, professionel +2, kyndig +2, fagkyndig +2, vidende +2, erfaren +1.5,
+relevant +1.5, nyttig +2, værdifuld +2.5, givende +2, uundværlig +3, guld værd +3, anbefale +2, anbefales +2,
+flink +2, venlig +2, imødekommende +2, hjælpsom +2, lyttende +1.5, engageret +2, grundig +1.5, velforberedt +2,
+konstruktiv +2, tryg +2, tryghed +2, skarp +1.5, tilgængelig +1.5, let +1.5, nem +1.5, hjælp +1.5, hjælpe +1.5,
+hjalp +1.5, hjulpet +1.5, god hjælp +3, stor hjælp +2.5, kæmpe hjælp +2.5, god sparring +3, stor viden +2,
+forskel +1.5, forskel på 0, med det samme +1.5, få svar +1.5, fik svar +1.5, noget ud af +1.5, meget ud af +2,
+noget nyt ud af +1.5, bedre end +1.5, tog tid -1.5, tog lang tid -2, tog lidt tid -1.5, tager tid -1.5,
+svær at -1.5, svær at nå -2, få fat +1.5, følge op +1.5, fulgte op +1.5, vende tilbage +1.5, opfølgning +1,
+bruge jer igen +2, bruge dem igen +2, bruge ordningen igen +2, svær at få fat -2.5, svær at komme igennem -2.5,
+svær at finde -2, svær at bruge -2, svær at gennemskue -2, ventetid -1.5, vente -1.5, lang tid -1.5, forfra -1.5,
+ukendt -1.5, ikke nok -1.5, tynd -1.5, tung -1.5, standardsvar -1.5, for generel -2, for overordnet -2, for lang -2,
+for sen -2, for sent -2, for langsom -2, for teoretisk -2, for abstrakt -2, for lidt -1.5, for få -1.5,
+for kort -1.5, alene med -1.5, generel -1.5, overordnet -1.5, bekymrende -2, savne -2, mangle -2, savner -1,
+mangler -1, desværre -2, ærgerlig -2, frustrerende -2.5, skuffende -2.5, skuffet -2.5, langsom -1.5,
+utilgængelig -2.5, ubrugelig -3, overfladisk -2, uklar -2, forvirrende -2, tilbageslag -2, spild -2.5, forgæves -2,
+i stå -1.5, negativ social kontrol 0, for guds skyld 0, 👍 +2, ⭐ +2, 👏 +2, 🙏 +1.5, 🙂 +2, 😊 +2, 😀 +2, ❤ +2.5, ❤️ +2.5,
+👎 -2, 😡 -3, 😠 -3, 🙁 -2, ☹ -2, 😞 -2, 😕 -1.5
+"""
+# Words that describe the case or the organisation, not how the answer feels about the scheme.
+_NEUTRAL = """
+alvorlig vold tvang trussel true truet bange frygt kontrol social æresrelateret ær tvangsægteskab drab mistanke
+udsat udsætte risiko risikere fare farlig konflikt kriminalitet offer forurette anholdelse bortføre flygte
+tilbageholde skilsmisse skilt ufrivillig alene familie far mor barn pige dreng ung unge kvinde mand politi kommune
+elev vagt bo fri efterlade svær rodet uoverskuelig led leder le vi bekymring bekymre bekymret fik få får når nå ved
+vide viden megen mangen tilbage lille lav ude ende føre først første sammen samarbejde give gav tag tage bruge del
+dele dansk finde tro tænke ønske håbe gerne lige hele direkte fælles plan input overhoved slette slet halv kort
+længe fast faste bevare ring ringe fat fatte penge hjem sikkerhed sikker sikre mulighed akut gælde dør nej ja kun
+bare sommerferie ferie forår ny nye tilbud tilbyde starte begynde faktisk klare love lovet håb sørge gift giftes
+sommer vilje ressource sparre faglig kulturel aftale bed bort rejse skære fange sidst konsulent ordning bedre
+"""
+_NEGATIONS = "ikke ik ikk aldrig ingen intet ingenting hverken uden"
+_NOT_NEGATING = frozenset({"mindst", "kun", "bare", "blot", "alene"})   # "ikke mindst", "ikke kun"
+_CONTRASTS = "men dog ellers derimod alligevel gengæld selvom omend skønt bortset"
+_HYPOTHETICAL = "ville gerne burde bør ønsker ønske ønskede kunne_være kunne_godt håber savner"
+_INTENSIFIERS = {"meget": B_INCR, "rigtig": B_INCR, "virkelig": B_INCR, "super": B_INCR, "utrolig": 0.3,
+                 "vildt": B_INCR, "særdeles": B_INCR, "kæmpe": B_INCR, "mega": 0.4, "stor": B_INCR,
+                 "lidt": -0.2}
+_NO_CONTENT = frozenset("""nej ingen intet ikke noget nogen tak ved vide det jeg synes syne yderligere kommentar
+kommentarer bemærkning bemærkninger umiddelbart særlig særligt andet mere at tilføje har have nope nix n/a na
+x til pt p.t. nu ok okay ellers herfra var være hele - ... .""".split())
+_REFUSALS = frozenset({"nej", "ingen", "intet", "ikke", "nope", "nix", "-", "n/a", "na", "x"})
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Valences for word forms and lemmas, weighted phrases and the words that modify them."""
+
+    name: str
+    words: Mapping[str, float]
+    overrides: Mapping[str, float]   # checked first, for every form of a token
+    phrases: tuple[tuple[tuple[str, ...], float], ...]   # longest first
+    negations: frozenset[str]
+    contrasts: frozenset[str]
+    intensifiers: Mapping[str, float]
+    hypothetical: frozenset[str] = frozenset()
+
+
+def _asent():
+    """asent's Danish module and its lexicon registry (imported late: it pulls in spaCy components)."""
+    with warnings.catch_warnings():   # asent's pydantic models warn about pydantic 2 on import
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from asent.lang import da
+        from asent.utils import lexicons
+    return da, lexicons
+
+
+@lru_cache(maxsize=1)
+def asent_words() -> dict[str, float]:
+    """asent's Danish lexicon: AFINN word forms, Sentida lemmas (|score| >= 1) and emoji."""
+    da, lexicons = _asent()
+    words = {w: v for w, v in da.LEXICON.items() if abs(v) >= MIN_SENTIDA}
+    # asent's component adds the emoji to its AFINN dict in place; a copy keeps ours stable.
+    words.update(dict(lexicons.get("lexicon_da_afinn_v1")))
+    words.update({e: v for e, v in lexicons.get("emoji_v1").items() if v})
+    return words
+
+
+def base_lexicon() -> Lexicon:
+    """asent's Danish lexicon, negations and contrast words alone, without the survey supplement."""
+    da, _ = _asent()
+    return Lexicon(name="asent", words=asent_words(), overrides={}, phrases=(), negations=frozenset(da.NEGATIONS),
+                   contrasts=frozenset(da.CONTRASTIVE_CONJ), intensifiers=dict(da.INTENSIFIERS))
+
+
+@lru_cache(maxsize=1)
+def survey_lexicon() -> Lexicon:
+    """asent's Danish lexicon tuned for comments on the scheme (the default)."""
+    base = base_lexicon()
+    # Intensifiers carry no valence of their own ("rigtig" alone is "correct"), but "Super!" does.
+    words = {w: 0.0 for w in _NEUTRAL.split() + list(_INTENSIFIERS)}
+    phrases = []
+    for entry in filter(None, (e.strip() for e in _SURVEY.replace("\n", ",").split(","))):
+        text, score = _SCORED.match(entry).groups()
+        if " " in text:
+            phrases.append((tuple(text.split()), float(score)))
+        else:
+            words[text] = float(score)
+    phrases = tuple(sorted(phrases, key=lambda p: -len(p[0])))   # the longest phrase wins
+    return Lexicon(
+        name="asent+survey", words=base.words, overrides=words, phrases=phrases,
+        negations=base.negations | set(_NEGATIONS.split()), contrasts=base.contrasts | set(_CONTRASTS.split()),
+        intensifiers={**base.intensifiers, **_INTENSIFIERS},
+        hypothetical=frozenset(w.replace("_", " ") for w in _HYPOTHETICAL.split()))
+
+
+def sentiment(texts: Iterable[str], *, lexicon: Lexicon | None = None) -> list[str]:
+    """One of positiv, negativ, blandet, neutral for each answer.
+
+    Examples
+    --------
+    >>> sentiment(["Hurtig og kompetent hjælp", "Svært at få fat i dem", "Nej tak"])  # doctest: +SKIP
+    ['positiv', 'negativ', 'neutral']
+    """
+    return sentiment_scores(texts, lexicon=lexicon)[LABEL].tolist()
+
+
+def sentiment_scores(texts: Iterable[str], *, lexicon: Lexicon | None = None) -> pd.DataFrame:
+    """Positive and negative weight (sums over clauses) and the label for each answer.
+
+    Examples
+    --------
+    >>> sentiment_scores(["Super flinke folk, men rådene var for generelle"])  # doctest: +SKIP
+       pos  neg    label
+    0  2.0  3.0  blandet
+    """
+    lexicon = lexicon or survey_lexicon()
+    texts = ["" if t is None or (isinstance(t, float) and pd.isna(t)) else str(t) for t in texts]
+    rows = [(0.0, 0.0, NEUTRAL)] * len(texts)
+    filled = [i for i, t in enumerate(texts) if t.strip()]
+    for i, tokens in zip(filled, load_analyzer().analyze([texts[i] for i in filled]) if filled else ()):
+        rows[i] = score_tokens(tokens, lexicon)
+    return pd.DataFrame(rows, columns=[POS, NEG, LABEL])
+
+
+def score_tokens(tokens: list[Token], lexicon: Lexicon) -> tuple[float, float, str]:
+    """(pos, neg, label) for one analysed answer: blandet when one clause praises and another criticises."""
+    if _no_content(tokens):
+        return 0.0, 0.0, NEUTRAL
+    parts = [_clause_score(c, lexicon, after) for c, after in _clauses(tokens, lexicon)]
+    pos, neg = sum(p for p, _ in parts), sum(n for _, n in parts)
+    strong_pos, strong_neg = any(p >= THRESHOLD for p, _ in parts), any(n >= THRESHOLD for _, n in parts)
+    if strong_pos and strong_neg:
+        label = BLANDET
+    elif strong_pos or strong_neg:
+        label = POSITIV if strong_pos else NEGATIV
+    else:   # no clause decides alone; together they may
+        label = POSITIV if pos - neg >= THRESHOLD else NEGATIV if neg - pos >= THRESHOLD else NEUTRAL
+    return round(pos, 3), round(neg, 3), label
+
+
+def _forms(token: Token) -> tuple[str, str, str]:
+    """The word as written, with ae/oe/aa as æ/ø/å, and its lemma."""
+    text = respelled = token.text.lower()
+    for digraph, letter in _DIGRAPHS:
+        respelled = respelled.replace(digraph, letter)
+    return text, respelled, token.lemma
+
+
+def _no_content(tokens: list[Token]) -> bool:
+    """Nothing but punctuation, or a refusal like "nej tak", "-", "intet yderligere" (emoji or not)."""
+    words = [set(_forms(t)) for t in tokens if any(c.isalnum() for c in t.text)]
+    if not words:
+        return all(unicodedata.category(c).startswith("P") or c.isspace() for t in tokens for c in t.text)
+    return all(f & _NO_CONTENT for f in words) and any(f & _REFUSALS for f in words)
+
+
+def _clauses(tokens: list[Token], lexicon: Lexicon) -> list[tuple[list[Token], bool]]:
+    """Clauses split at sentence ends and contrast words, each with whether a contrast word opened it."""
+    clauses, current, contrasted = [], [], False
+    for t in tokens:
+        contrast = t.lemma in lexicon.contrasts or t.text.lower() in lexicon.contrasts
+        if t.text in _CLAUSE_END or contrast:
+            clauses.append((current, contrasted))
+            current, contrasted = [], contrast
+        else:
+            current.append(t)
+    return [(c, after) for c, after in clauses + [(current, contrasted)] if c]
+
+
+def _valences(clause: list[Token], forms, lexicon: Lexicon) -> list[float]:
+    """Each token's own valence; a matched phrase puts its weight on its first word."""
+    out, i = [0.0] * len(clause), 0
+    while i < len(clause):
+        phrase = next((p for p in lexicon.phrases if _phrase_matches(p[0], forms, i)), None)
+        if phrase:
+            out[i] = phrase[1]
+            i += len(phrase[0])
+            continue
+        value = _lookup(forms[i], lexicon)
+        if value is None and clause[i].parts:    # a Danish compound takes its meaning from its head
+            value = _lookup(clause[i].parts[-1:], lexicon)
+        if not any(f in lexicon.negations for f in forms[i]):
+            out[i] = value or 0.0
+        i += 1
+    return out
+
+
+def _lookup(forms, lexicon: Lexicon) -> float | None:
+    return next((d[f] for d in (lexicon.overrides, lexicon.words) for f in forms if f in d), None)  # supplement first
+
+
+def _phrase_matches(parts: tuple[str, ...], forms, i: int) -> bool:
+    """Phrase elements of four letters or more match word forms that start with them ("svær" ~ "svært")."""
+    return i + len(parts) <= len(forms) and all(
+        any(f == p or (len(p) >= 4 and f.startswith(p)) for f in forms[j]) for j, p in enumerate(parts, i))
+
+
+def _clause_score(clause: list[Token], lexicon: Lexicon, after_contrast: bool = False) -> tuple[float, float]:
+    """(pos, neg) of one clause: its net score, or both sides when praise and critique cancel out."""
+    forms = [_forms(t) for t in clause]
+    own = _valences(clause, forms, lexicon)
+    boost = [next((lexicon.intensifiers[f] for f in fs if f in lexicon.intensifiers), 0.0) for fs in forms]
+    # An intensifier only modifies a word with valence right after it; alone it keeps its own valence.
+    valence = [0.0 if boost[i] and i + 1 < len(own) and own[i + 1] else own[i] for i in range(len(own))]
+    # A wish or a condition ("det ville være godt med ...", "det ville være en katastrofe hvis ...")
+    # is a suggestion, not an evaluation: it dampens what follows it.
+    wish = [any(" ".join(f[1] for f in forms[j:j + n]) in lexicon.hypothetical for n in (1, 2))
+            for j in range(len(forms))]
+    scores = []
+    for i, v in enumerate(valence):
+        if not v:
+            continue
+        for k, weight in enumerate(LOOKBACK, start=1):
+            if i - k < 0 or clause[i - k].text in _BARRIER:
+                break
+            v = v + boost[i - k] * weight if v > 0 else v - boost[i - k] * weight
+        v *= NEGATION_SCALAR if _negated(clause, forms, i, lexicon) else 1.0
+        v *= HYPOTHETICAL_SCALAR if any(wish[:i]) else 1.0
+        v *= AFTER_CONTRAST_SCALAR if after_contrast else 1.0    # asent/VADER: what follows "men" weighs more
+        scores.append(v)
+    net = sum(scores)
+    if abs(net) < THRESHOLD and max(scores, default=0) >= THRESHOLD and min(scores, default=0) <= -THRESHOLD:
+        return sum(v for v in scores if v > 0), -sum(v for v in scores if v < 0)
+    return max(net, 0.0), max(-net, 0.0)
+
+
+def _negated(clause, forms, i: int, lexicon: Lexicon) -> bool:
+    """A negation among the few words before, or right after a verb ("det hjalp ikke")."""
+    def negation(j):
+        following = forms[j + 1][0] if j + 1 < len(forms) else ""
+        return any(f in lexicon.negations for f in forms[j]) and following not in _NOT_NEGATING
+
+    for j in range(i - 1, max(i - 1 - NEGATION_LOOKBACK, -1), -1):
+        if clause[j].text in _BARRIER:
+            break
+        if negation(j):
+            return True
+    for j in (i + 1, i + 2):
+        if j >= len(clause) or clause[j].text in _BARRIER:
+            break
+        if forms[j][0] in ("ikke", "aldrig") and negation(j):
+            return True
+    return False
