@@ -4,7 +4,7 @@
 
 Routes, all trained on the same folds (plus, where they learn, the shipped examples):
   keywords   the code frame's keywords matched on lemmas, no learning
-  tfidf+lr   TF-IDF on raw text + one-vs-rest logistic regression (scikit-learn defaults)
+  tfidf+lr   TF-IDF on raw text + one-vs-rest logistic regression (C=10), at least one theme
   spacy      spaCy's own textcat_multilabel / textcat (bag of words), 10 epochs
   textmine   ThemeClassifier: lemmas, compounds, ae/oe/aa, char n-grams, keywords, frame, calibration
 With --queue it also simulates coding in review-queue order against random order.
@@ -50,10 +50,10 @@ def scores(Y, P, multi: bool) -> dict:
 
 
 def one_label(P, proba, multi):
-    if multi:
-        return P
-    out = np.zeros_like(P)
-    out[np.arange(len(P)), proba.argmax(axis=1)] = 1
+    """Single-label: the top theme. Multi-label: themes from 0.5, and the top one when none reaches it."""
+    out = np.zeros_like(P) if not multi else P.copy()
+    empty = out.sum(axis=1) == 0
+    out[np.flatnonzero(empty), proba[empty].argmax(axis=1)] = 1
     return out
 
 
@@ -77,7 +77,7 @@ def tfidf_route(texts, Y, cb, folds, extra):
         vec = TfidfVectorizer()
         X = vec.fit_transform(xt)
         keep = yt.sum(axis=0) > 0
-        clf = OneVsRestClassifier(LogisticRegression(max_iter=1000)).fit(X, yt[:, keep])
+        clf = OneVsRestClassifier(LogisticRegression(C=10.0, max_iter=1000)).fit(X, yt[:, keep])
         proba = np.zeros((len(test), Y.shape[1]))
         proba[:, keep] = clf.predict_proba(vec.transform([texts[i] for i in test]))
         P[test] = one_label((proba >= 0.5).astype(int), proba, cb.multi_label)

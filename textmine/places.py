@@ -119,12 +119,14 @@ PLATFORMS = (
     "Discord", "Momentum", "Fasit", "Sensum", "Cura", "EG", "Acadre", "Workzone", "Sbsys", "Ludo",
 )
 
-# Holidays, faiths and names of days and months, which are capitalised in some answers.
+# Holidays, faiths, family law, conventions, and names of days and months, capitalised in some answers.
 CALENDAR = (
     "Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag", "Januar", "Februar", "Marts",
     "April", "Maj", "Juni", "Juli", "August", "September", "Oktober", "November", "December", "Jul",
     "Julen", "Påske", "Påsken", "Pinse", "Ramadan", "Ramadanen", "Eid", "Bajram", "Nytår", "Islam",
     "Koranen", "Allah", "Gud", "Kristendom", "Muslim", "Muslimer", "Sharia", "Imam", "Imamen",
+    "Talaq", "Khula", "Nikah", "Mahr", "Halal", "Haram", "Hijab", "Niqab", "Burka", "Mahram", "Fatwa",
+    "Haagerkonventionen", "Istanbulkonventionen", "Børnekonventionen", "FN", "FN's",
 )
 
 # Common first names in Denmark, including those common among the families the respondents meet.
@@ -201,13 +203,14 @@ STREET_SUFFIXES = (
 STREET_PREFIXES = ("Gammel", r"Gl\.", "Ny", "Nørre", "Søndre", "Sønder", "Vester", "Vestre", "Øster", "Østre",
                    "Nordre", "Store", "Lille", "Sankt", r"Skt\.")
 
-# A capitalised word before one of these names a place or an institution ("Kofoeds Skole").
-INSTITUTION_WORDS = frozenset((
+# A capitalised word next to a word ending in one of these names a place or an institution
+# ("Kofoeds Skole", "Jobcenter Ravnsø", "Sygehus Lillebælt").
+INSTITUTION_WORDS = (
     "kommune", "kommunes", "region", "politi", "skole", "skolen", "gymnasium", "gymnasiet", "hospital",
     "hospitalet", "sygehus", "station", "rådhus", "kirke", "moské", "moske", "jobcenter", "krisecenter",
     "børnehus", "ungdomsskole", "efterskole", "friskole", "højskole", "universitet", "kollegium", "bibliotek",
     "strand", "havn", "center", "centret", "centeret", "hotel", "kaserne",
-))
+)
 
 # An unknown word first in a sentence and followed by one of these is its subject, so a name:
 # "Halima blev truet", "Abdulkadir har ikke været i skole".

@@ -117,10 +117,9 @@ def redact_table(df: pd.DataFrame, text_column: str) -> pd.DataFrame:
     >>> redact_table(pd.DataFrame({"id": [7], "text": ["Tak til Fatima"]}), "text")["text"][0]  # doctest: +SKIP
     'Tak til [NAVN]'
     """
-    results = [None if pd.isna(t) else _masked(str(t)) for t in df[text_column]]
-    masked = [t if r is None else r[0] for t, r in zip(df[text_column], results)]
-    out = df.assign(**{text_column: pd.Series(masked, index=df.index, dtype=object)})
-    out.attrs["masks"] = sum(r[1] for r in results if r is not None)
+    results = [(t, 0) if pd.isna(t) else _masked(str(t)) for t in df[text_column]]
+    out = df.assign(**{text_column: pd.Series([r[0] for r in results], index=df.index, dtype=object)})
+    out.attrs["masks"] = sum(r[1] for r in results)
     return out
 
 
@@ -186,14 +185,11 @@ def _names(text: str):
             continue   # an initial; _NAME_GAP joins the name across it
         follows_name = previous_end >= 0 and _NAME_GAP.fullmatch(text, previous_end, m.start()) is not None
         if _is_name(word, text, m.start(), m.end(), follows_name):
-            if follows_name:
-                spans[-1][1] = m.end()
-            else:
-                spans.append([m.start(), m.end()])
-            previous_end = m.end()
+            spans += [] if follows_name else [[m.start(), m.end()]]
+            spans[-1][1] = previous_end = m.end()   # a new name, or the next part of the last one
         else:
             previous_end = -1
-    return [tuple(s) for s in spans]
+    return spans
 
 
 def _is_name(word: str, text: str, start: int, end: int, follows_name: bool) -> bool:
@@ -204,21 +200,25 @@ def _is_name(word: str, text: str, start: int, end: int, follows_name: bool) -> 
         # Names are written in lower case too; only first names that are no Danish word are safe to mask.
         return lower in FIRST_NAMES_LOWER and len(word) > 2 and not _classify(lower).known
     w = _classify(lower)
-    if w.allowed or (_abbreviation(word) and lower not in NAMES):
-        return False   # an organisation, a place, or an abbreviation such as SSP or AKT
-    if text.startswith("- ", end) or _next_word(text, end).lower() in INSTITUTION_WORDS:
-        return False   # "Børne- og Familieafdelingen", "Tingbjerg Skole", "Greve Kommune"
+    if w.allowed or (_abbreviation(word) and (lower not in NAMES or len(word) < 3)):
+        return False   # an organisation, a place, or an abbreviation such as SSP, SKK'en or KiF ("METTE" is a name)
+    if text.startswith("- ", end) or _institution(_next_word(text, end)) or _institution(_previous_word(text, start)):
+        return False   # "Børne- og Familieafdelingen", "Tingbjerg Skole", "Jobcenter Ravnsø"
     if follows_name:
         return True    # "Mette Lund", "Maja Ravn Christiansen"
     if _SENTENCE_START.search(text, max(0, start - 30), start) is None:
         # After "i" an unlisted word is a place: "i Kokkedal".
-        return w.listed or (w.unknown and text[max(0, start - 3):start].lower() not in (" i ", "\ni "))
+        return w.listed or (w.unknown and _previous_word(text, start).lower() != "i")
     # A sentence's first word is capitalised anyway, so it must look like a name on its own.
     if w.listed and (not w.known or lower not in WORDS_FIRST):
         return True
     if w.unknown and _next_word(text, end).lower() in SUBJECT_VERBS:
         return True
-    return (w.listed or w.unknown) and _next_is_name(text, end)
+    nxt = _next_word(text, end)   # "Mette Hansen ringede": two name-like words
+    if not (w.listed or w.unknown) or not nxt[:1].isupper() or _abbreviation(nxt):
+        return False
+    after = _classify(nxt.lower())
+    return not after.allowed and (after.listed or after.unknown)
 
 
 @lru_cache(maxsize=100_000)
@@ -244,11 +244,12 @@ def _known(lower: str, table) -> bool:
 
 
 def _compound(lower: str, table) -> bool:
-    """Two known words ("sikkerheds|plan"), one of them long, so not a surname like "Sand|holm"."""
+    """Two known words ("sikkerheds|plan", "Jobcenter|pakken"), one of them long, so not a surname like
+    "Sand|holm"; or anything before a long Danish word ("Haager|konventionen"): a thing, not a person."""
     for i in range(4, len(lower) - 2):
         head, modifier = lower[i:], lower[:i]
-        if (len(head) >= 5 or len(modifier) >= 6) and head in table and \
-                (modifier in table or (modifier[-1] in "se" and modifier[:-1] in table)):
+        if head in table and (len(head) >= 7 or (len(head) >= 5 or len(modifier) >= 6) and any(
+                m in table or m in ALLOWED for m in (modifier, modifier[:-1] if modifier[-1] in "se" else ""))):
             return True
     return False
 
@@ -258,17 +259,18 @@ def _next_word(text: str, end: int) -> str:
     return nxt.group() if nxt else ""
 
 
-def _next_is_name(text: str, end: int) -> bool:
-    nxt = _next_word(text, end)
-    if not nxt[:1].isupper() or _abbreviation(nxt):
-        return False
-    w = _classify(nxt.lower())
-    return not w.allowed and (w.listed or w.unknown)
+def _previous_word(text: str, start: int) -> str:
+    words = _WORD.findall(text, max(0, start - 25), start - 1) if text[start - 1:start] == " " else []
+    return words[-1] if words else ""
+
+
+def _institution(word: str) -> bool:
+    return word.lower().endswith(INSTITUTION_WORDS)
 
 
 def _abbreviation(word: str) -> bool:
-    head = word.split("-")[0]
-    return len(head) > 1 and head.isupper()
+    head = re.split("[-'’]", word)[0]
+    return sum(c.isupper() for c in head) >= 2
 
 
 def _ner_names(text: str):
