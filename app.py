@@ -15,7 +15,9 @@ import streamlit as st
 from textmine import ui
 from textmine.codebook import Codebook, load_codebook
 from textmine.coding import coded_workbook
+from textmine.columns import TEXT
 from textmine.errors import TextmineError
+from textmine.redact import redact_table
 from textmine.safe import xlsx_bytes
 from textmine.survey import Survey, load_survey
 
@@ -45,7 +47,9 @@ def get_coded(coded: str, mtime: float, survey: str, survey_mtime: float) -> pd.
 @st.cache_data(show_spinner=False)
 def get_xlsx(coded: str, mtime: float, survey: str, survey_mtime: float) -> bytes:
     s = get_survey(survey, survey_mtime)
-    return xlsx_bytes(coded_workbook(get_coded(coded, mtime, survey, survey_mtime), s))
+    # Downloads leave the app and reach other readers: personal data in answers is masked.
+    masked = redact_table(get_coded(coded, mtime, survey, survey_mtime), TEXT)
+    return xlsx_bytes(coded_workbook(masked, s))
 
 
 def main() -> None:
@@ -90,7 +94,7 @@ def main() -> None:
         st.caption("Antal af de viste svar med hvert tema. Et svar med flere temaer tælles under hvert af dem.")
         st.dataframe(ui.theme_counts_by(shown, codebook, by.column, by.labels), key="theme_counts")
 
-    st.download_button("Hent kodede svar (Excel)", data=get_xlsx(*keys), file_name="kodede-svar.xlsx",
+    st.download_button("Hent kodede svar (Excel, personoplysninger maskeret)", data=get_xlsx(*keys), file_name="kodede-svar.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="download_xlsx")
 

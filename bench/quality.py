@@ -125,6 +125,7 @@ def queue_simulation(texts, labels, cb, extra_raw, batch=20, rounds=8, seed=0) -
     rng = np.random.default_rng(seed)
     rng.shuffle(idx)
     test, pool0 = idx[: len(idx) // 5], list(idx[len(idx) // 5:])
+    batch = min(batch, max(1, len(pool0) // rounds))
     Yt = binarize([labels[i] for i in test], cb)
     curves = {}
     for strategy in ("queue", "random"):
@@ -181,7 +182,8 @@ def main() -> None:
               f"{s['needs_review_share']:8.3f} {s['exact_match_unflagged']:16.3f} {time.time() - t:6.0f}", flush=True)
         if args.queue:
             curves = queue_simulation(texts, labels, cb, ((), ()))
-            print(f"  learning order ({name}, macro-F1 after 0, 20, 40 ... coded answers, frame as start):")
+            print(f"  learning order ({name}, macro-F1 on a held-out fifth after each batch of coded answers,"
+                  " starting from the frame alone):")
             for strategy, curve in curves.items():
                 print(f"    {strategy:7} " + " ".join(f"{v:.3f}" for v in curve))
 

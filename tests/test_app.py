@@ -96,7 +96,7 @@ def test_comment_text_is_cell_text_never_markup(app):
 
 
 def test_download_button_offers_the_coded_excel_file(app):
-    assert [b.label for b in app.download_button] == ["Hent kodede svar (Excel)"]
+    assert [b.label for b in app.download_button] == ["Hent kodede svar (Excel, personoplysninger maskeret)"]
 
 
 def test_missing_coded_file_is_a_danish_error_not_a_traceback(tmp_path, monkeypatch):
