@@ -231,8 +231,9 @@ class _Writer:
             found = table[(table[T.GROUP] == T.WHOLE) & (table[T.N].astype(str) != "0")][T.OPTION]
             if len(found) < table[T.OPTION].nunique():
                 notes.append("Temaer, der ikke er fundet i svarene, er udeladt.")
-            notes += self.wide_table(table[table[T.OPTION].isin(found)],
-                                     f"{spec.title}, andel i pct. af dem, der har svaret", "Tema")
+            if len(found):   # no table when no answer got a theme (it would have no rows)
+                notes += self.wide_table(table[table[T.OPTION].isin(found)],
+                                         f"{spec.title}, andel i pct. af dem, der har svaret", "Tema")
             self.tests(spec.id, False)
             groups = c.groups(spec.id)
             short = c.grouping.short if c.grouping else None

@@ -1,13 +1,15 @@
 """Reading survey exports and tables: CSV in Danish Excel flavours and XLSX.
 
 Every cell is read as text, so "NA", "None" and "007" stay what the
-respondent wrote. An export is checked against its survey definition and split
+respondent wrote; control characters are dropped and mojibake ("Ã¦") is
+repaired. An export is checked against its survey definition and split
 into a respondents table (closed answers) and an answers table (open text).
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import unicodedata
 import zipfile
@@ -17,49 +19,79 @@ from pathlib import Path
 import pandas as pd
 
 from . import columns as C
+from .encoding import OLE2_MAGIC, decode, looks_binary, repair_mojibake
 from .errors import ExportError, InputError, Problem
-from .safe import uncsv_cell
+from .safe import clean_text, uncsv_cell
 from .survey import Survey
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 _DELIMITERS = (";", ",", "\t")
-_FIRST_DATA_ROW = 2   # the header is row 1, as a spreadsheet shows it
+_HEADER_SEARCH = 5    # a title row or two may stand above the header
+_REEXPORT = "Eksportér besvarelserne igen fra spørgeskemaværktøjet som CSV (UTF-8) eller XLSX."
+
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 28))   # one long answer is not an error
 
 
 def read_table(path, *, required: tuple[str, ...] = ()) -> pd.DataFrame:
     """Read a CSV or XLSX file with every cell as a string ("" for empty).
 
     CSV files may use ``;``, ``,`` or tab, and UTF-8 (with or without BOM),
-    UTF-16 or cp1252 (Danish Excel). Columns in ``required`` must exist.
+    UTF-16 or cp1252 (Danish Excel). Columns in ``required`` must exist; in a
+    workbook they also pick the sheet and the header row (below a title row).
 
     Examples
     --------
     >>> read_table("svar.csv", required=("text",))  # doctest: +SKIP
     """
     path = Path(path)
+    table = _load(path, tuple(required))
+    missing = [c for c in required if c not in table.df.columns]
+    if missing:
+        raise InputError(
+            f"fil '{path}', række {table.header_row}: kolonnen '{missing[0]}' mangler. "
+            f"Kolonner fundet: {list(table.df.columns)}"
+        )
+    return table.df
+
+
+@dataclass
+class _Table:
+    df: pd.DataFrame
+    rows: list[int]       # the spreadsheet row of each df row
+    header_row: int
+
+
+def _load(path: Path, hint: tuple[str, ...]) -> _Table:
     if not path.exists():
         raise InputError(f"filen '{path}' findes ikke")
     if path.suffix.lower() == ".xls":
         raise InputError(f"'{path}' er i det gamle Excel-format (.xls); gem den som .xlsx eller CSV")
     if path.suffix.lower() in EXCEL_SUFFIXES or zipfile.is_zipfile(path):
-        df = _read_xlsx(path)
-    else:
-        df = _read_csv(path)
-    df.columns = [_clean_label(c) for c in df.columns]
-    missing = [c for c in required if c not in df.columns]
-    if missing:
-        raise InputError(
-            f"fil '{path}', række 1: kolonnen '{missing[0]}' mangler. Kolonner fundet: {list(df.columns)}"
-        )
-    return df
+        return _read_xlsx(path, hint)
+    return _read_csv(path, hint)
 
 
-def _read_xlsx(path: Path) -> pd.DataFrame:
+def _read_xlsx(path: Path, hint: tuple[str, ...]) -> _Table:
+    from openpyxl import load_workbook
+
     try:
-        df = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
-    except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
-        raise InputError(f"'{path}' kan ikke læses som Excel-fil (.xlsx): {exc}") from None
-    return df.map(_cell_text).astype(object)
+        # Bytes, not the path: openpyxl refuses an .xlsx that was renamed to .csv.
+        wb = load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
+    except Exception as exc:   # openpyxl raises many kinds for a zip that is no workbook
+        raise InputError(f"fil '{path}' kan ikke læses som Excel-fil (.xlsx) ({type(exc).__name__}: {exc}). "
+                         f"Åbn den i Excel og gem den som .xlsx, eller eksportér igen.") from None
+    try:
+        sheets = [(ws.title, [[_cell_text(v) for v in r] for r in ws.iter_rows(min_row=1, values_only=True)])
+                  for ws in wb.worksheets]
+    finally:
+        wb.close()
+    grids = [(title, list(enumerate(grid, start=1))) for title, grid in sheets]
+    # The first sheet with the hinted columns: exports often carry a cover or codebook sheet.
+    for title, numbered in grids:
+        header = _find_header(numbered, hint)
+        if header is not None:
+            return _frame(path, numbered, header)
+    return _frame(path, grids[0][1], _find_header(grids[0][1], ()) or 0)
 
 
 def _cell_text(value) -> str:
@@ -67,34 +99,96 @@ def _cell_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))   # Excel stores 1 as 1.0
-    return str(value)
+    return _clean_cell(str(value))
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _clean_cell(text: str) -> str:
+    return repair_mojibake(clean_text(text))
+
+
+def _read_csv(path: Path, hint: tuple[str, ...]) -> _Table:
     raw = path.read_bytes()
-    text = _decode(raw, path)
+    if raw.startswith(OLE2_MAGIC):
+        raise InputError(f"fil '{path}' er en gammel Excel-fil (.xls) med forkert endelse; "
+                         f"åbn den i Excel og gem den som .xlsx eller CSV")
+    if looks_binary(raw):
+        raise InputError(f"fil '{path}', række 1: ligner ikke en tekstfil (den indeholder binære data); "
+                         f"er det den rigtige fil? {_REEXPORT}")
+    try:
+        text = decode(raw).replace("\x00", "")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"fil '{path}': UTF-16-teksten er ødelagt ved byte {exc.start}. {_REEXPORT}") from None
     if not text.strip():
-        raise InputError(f"filen '{path}' er tom")
-    first_line = text.splitlines()[0]
-    sep = max(_DELIMITERS, key=first_line.count)
+        raise InputError(f"fil '{path}', række 1: filen er tom (ingen overskrift og ingen rækker). {_REEXPORT}")
+    sep = _delimiter(path, text, hint)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                         na_filter=False, quoting=csv.QUOTE_MINIMAL, skip_blank_lines=True)
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise InputError(f"'{path}' kan ikke læses som CSV (skilletegn {sep!r}): {exc}") from None
-    return df.map(uncsv_cell)
+        records = list(reader)
+    except csv.Error as exc:
+        raise InputError(f"fil '{path}', række {reader.line_num}: kan ikke læses som CSV ({exc}). "
+                         f"Tjek anførselstegnene i rækken. {_REEXPORT}") from None
+    # Numbered as a spreadsheet shows them: a quoted answer over several lines is one row.
+    numbered = [(i, [uncsv_cell(_clean_cell(c)) for c in r]) for i, r in enumerate(records, start=1)]
+    return _frame(path, numbered, _find_header(numbered, hint) or 0)
 
 
-def _decode(raw: bytes, path: Path) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    if b"\x00" in raw[:4096]:
-        raise InputError(f"'{path}' ligner ikke en tekstfil (den indeholder binære data); er det den rigtige fil?")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Danish Excel saves "CSV (semikolonsepareret)" in Windows-1252.
-        return raw.decode("cp1252", errors="replace")
+def _delimiter(path: Path, text: str, hint: tuple[str, ...]) -> str:
+    lines = [line for line in text.splitlines() if line.strip()][:_HEADER_SEARCH]
+    header = lines[0]
+    if header.strip().strip('"') in hint:
+        return max(_DELIMITERS, key=header.count)   # a table with one column: its header is that column
+    other = max("|:!^~#/", key=header.count)
+    if not header.count(other):    # maybe a title line above the header: look further down
+        header = next((line for line in lines if any(d in line for d in _DELIMITERS)), header)
+    sep = max(_DELIMITERS, key=header.count)
+    if sep in header or (len(hint) <= 1 and not header.count(other)):
+        return sep     # found, or a table with one column
+    used = f"; den ser ud til at bruge {other!r}" if header.count(other) else ""
+    raise InputError(
+        f"fil '{path}', række 1, værdi {header[:80]!r}: overskriften indeholder ingen af skilletegnene "
+        f"semikolon (;), komma (,) eller tabulator{used}. Gem filen som CSV med semikolon eller komma "
+        f"(i Excel: Gem som › CSV (semikolonsepareret)), eller eksportér igen."
+    )
+
+
+def _find_header(numbered: list[tuple[int, list[str]]], hint: tuple[str, ...]) -> int | None:
+    """Index into ``numbered`` of the header row, or None when no row has ``hint[0]``."""
+    filled = [i for i, (_, cells) in enumerate(numbered) if any(c.strip() for c in cells)][:_HEADER_SEARCH]
+    if not filled:
+        return None if hint else 0
+    labels = [{_clean_label(c) for c in numbered[i][1]} for i in filled]
+    if hint:
+        full = [i for i, have in zip(filled, labels) if set(hint) <= have]
+        some = [i for i, have in zip(filled, labels) if hint[0] in have]
+        return (full or some or [None])[0]
+    return filled[0]
+
+
+def _frame(path: Path, numbered: list[tuple[int, list[str]]], at: int) -> _Table:
+    header_row, cells = numbered[at] if numbered else (1, [])
+    header = [_clean_label(c) for c in cells]
+    width = len(header)
+    data, rows = [], []
+    for row, record in numbered[at + 1:]:
+        if not any(c.strip() for c in record):
+            continue   # blank lines and rows of bare delimiters hold no respondent
+        extra = [c for c in record[width:] if c.strip()]
+        if extra:
+            raise InputError(
+                f"fil '{path}', række {row}, værdi {extra[0][:80]!r}: rækken har {len(record)} felter, men "
+                f"overskriften har {width}. Et svar med skilletegn skal stå i anførselstegn; eksportér igen."
+            )
+        data.append(record[:width] + [""] * (width - len(record)))
+        rows.append(row)
+    names = [h or f"Unnamed: {i}" for i, h in enumerate(header)]
+    df = pd.DataFrame(data, columns=names, dtype=object)
+    unnamed = [n for n, h in zip(names, header) if not h and not (df[n] != "").any()]
+    df = df.drop(columns=unnamed)
+    dupes = sorted({n for n in df.columns if list(df.columns).count(n) > 1})
+    if dupes:
+        raise InputError(f"fil '{path}', række {header_row}, kolonne '{dupes[0]}': kolonnen står flere gange "
+                         f"i overskriften; omdøb eller slet de ekstra kolonner.")
+    return _Table(df, rows, header_row)
 
 
 def _clean_label(value) -> str:
@@ -135,18 +229,18 @@ def read_export(path, survey: Survey, *, on_error: str = "raise") -> Export:
     >>> ex.answers.head()  # doctest: +SKIP
     """
     path = Path(path)
-    df = read_table(path)
+    table = _load(path, survey.required_columns)
+    df = table.df
     missing = [c for c in survey.required_columns if c not in df.columns]
     if missing:
-        raise ExportError([Problem(str(path), 1, m, None,
-                                   f"kolonnen findes ikke i eksporten. Kolonner fundet: {list(df.columns)}. "
-                                   f"Tjek at eksporten passer til '{survey.path.name}'.") for m in missing])
-    problems = _validate(df, survey, str(path))
+        raise ExportError([Problem(str(path), table.header_row, m, None, _missing_hint(m, list(df.columns), survey))
+                           for m in missing])
+    problems = _validate(df, table.rows, survey, str(path))
     if problems and on_error == "raise":
         raise ExportError(problems)
-    bad = {p.row - _FIRST_DATA_ROW for p in problems if p.row is not None}
-    rows = df.assign(**{C.ROW: range(_FIRST_DATA_ROW, _FIRST_DATA_ROW + len(df))})
-    kept = rows.drop(index=[i for i in bad if i in rows.index])
+    bad = {p.row for p in problems}
+    rows = df.assign(**{C.ROW: pd.Series(table.rows, index=df.index, dtype="int64")})
+    kept = rows[~rows[C.ROW].isin(bad)]
     return Export(
         path=path,
         survey=survey,
@@ -157,7 +251,14 @@ def read_export(path, survey: Survey, *, on_error: str = "raise") -> Export:
     )
 
 
-def _validate(df: pd.DataFrame, survey: Survey, file: str) -> list[Problem]:
+def _missing_hint(column: str, found: list[str], survey: Survey) -> str:
+    near = difflib.get_close_matches(column, found, n=1, cutoff=0.75)
+    rename = f"Omdøb kolonnen '{near[0]}' til '{column}', eller tjek" if near else "Tjek"
+    return (f"kolonnen findes ikke i eksporten. Kolonner fundet: {found}. "
+            f"{rename} at eksporten passer til '{survey.path.name}'.")
+
+
+def _validate(df: pd.DataFrame, rows: list[int], survey: Survey, file: str) -> list[Problem]:
     problems: list[Problem] = []
     checks: dict[str, tuple[str, ...]] = {}
     if survey.status:
@@ -172,8 +273,7 @@ def _validate(df: pd.DataFrame, survey: Survey, file: str) -> list[Problem]:
             for o in q.options:
                 checks[o.column] = ("0", "1")
     seen: dict[str, int] = {}
-    for i, record in enumerate(df.to_dict("records")):
-        row = i + _FIRST_DATA_ROW
+    for row, record in zip(rows, df.to_dict("records")):
         rid = str(record[survey.respondent_id]).strip()
         if not rid:
             problems.append(Problem(file, row, survey.respondent_id, rid, "respondent-id mangler"))

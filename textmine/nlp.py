@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 TRAINED_MODEL = "da_core_news_sm"
 _DIGRAPHS = (("ae", "æ"), ("oe", "ø"), ("aa", "å"))
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Linking letters between the parts of a Danish compound ("udlands|lovgivning").
 _LINKERS = ("s", "e", "")
 

@@ -36,12 +36,13 @@ def csv_cell(value):
     if not isinstance(value, str):
         return value
     text = clean_text(value)
-    return "'" + text if is_formula_like(text) else text
+    # Apostrophes already in front of a formula get one more, so uncsv_cell gives them back.
+    return "'" + text if is_formula_like(text.lstrip("'")) else text
 
 
 def uncsv_cell(value):
     """Undo ``csv_cell`` when reading a CSV textmine (or a careful tool) wrote."""
-    if isinstance(value, str) and value.startswith("'") and is_formula_like(value[1:]):
+    if isinstance(value, str) and value.startswith("'") and is_formula_like(value.lstrip("'")):
         return value[1:]
     return value
 
@@ -69,7 +70,8 @@ def write_csv(df: pd.DataFrame, path) -> Path:
     try:
         safe = df.map(csv_cell)
         safe.columns = [csv_cell(str(c)) for c in df.columns]
-        safe.to_csv(tmp, index=False, encoding="utf-8")
+        # CRLF rows (as Excel writes them) make the csv module quote a lone "\r" inside a cell.
+        safe.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")
         publish(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
