@@ -121,3 +121,17 @@ def test_unknown_theme_in_training_file_names_row_and_value(tmp_path, capsys):
 def test_console_script_is_installed():
     done = subprocess.run([sys.executable, "-m", "textmine.cli", "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "classify" in done.stdout and "code" in done.stdout
+
+
+def test_an_unexpected_error_is_one_line_and_a_log_file(monkeypatch, capsys, tmp_path):
+    import textmine.cli as cli
+
+    def broken(args):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(cli, "cmd_classify", broken)
+    monkeypatch.setattr("tempfile.gettempdir", lambda: str(tmp_path))
+    assert run("classify", "x.csv", "--codebook", "y.yaml", "--out", "z.csv") == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and "ZeroDivisionError" in err
+    assert "Traceback" in (tmp_path / "textmine-fejl.log").read_text(encoding="utf-8")

@@ -194,7 +194,27 @@ def main(argv=None) -> int:
     except TextmineError as exc:
         print(f"textmine: fejl: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("textmine: afbrudt", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: the analyst gets one line, the details go to a log file
+        log_path = _log_crash(argv)
+        print(f"textmine: uventet fejl ({type(exc).__name__}: {str(exc)[:200]}). Detaljerne står i {log_path}; "
+              "send filen til udviklerne.", file=sys.stderr)
+        return 3
     return 0
+
+
+def _log_crash(argv) -> Path:
+    import tempfile
+    import traceback
+    from datetime import datetime, timezone
+
+    path = Path(tempfile.gettempdir()) / "textmine-fejl.log"
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(f"--- {datetime.now(timezone.utc).isoformat(timespec='seconds')} textmine {argv or sys.argv[1:]}\n")
+        f.write(traceback.format_exc())
+    return path
 
 
 if __name__ == "__main__":
