@@ -6,8 +6,8 @@ import sys
 import openpyxl
 import pandas as pd
 import pytest
-
 from conftest import DATA, ROOT, SURVEY_2024, shared_path
+
 from textmine import read_table
 from textmine.cli import main
 

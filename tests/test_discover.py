@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from conftest import CODEBOOKS
+
 from textmine import Coder
 from textmine.cli import main
-from textmine.discover import EXAMPLE_COLUMNS, candidates_frame, discover, suggest_id, unfit_answers
+from textmine.discover import (
+    EXAMPLE_COLUMNS,
+    candidates_frame,
+    discover,
+    suggest_id,
+    unfit_answers,
+)
 
 COVERED = [
     "Tak for en rigtig god ordning.",

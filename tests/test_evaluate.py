@@ -4,8 +4,8 @@ import json
 
 import numpy as np
 import pytest
-
 from conftest import ROOT
+
 from textmine import ThemeClassifier
 from textmine.cli import main
 from textmine.coding import Coder

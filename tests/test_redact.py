@@ -8,8 +8,8 @@ import time
 import pandas as pd
 import pytest
 import spacy
-
 from conftest import DATA, ROOT, coded_frame
+
 from textmine import read_table, redact, ui
 from textmine.cli import main
 from textmine.redact import Span, find_pii, mask_series, mask_text, redact_table

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
-from textmine.sentiment import (BLANDET, LABELS, NEG, NEGATIV, NEUTRAL, POS, POSITIV, base_lexicon, sentiment,
-                                sentiment_scores)
+
+from textmine.sentiment import (
+    BLANDET,
+    LABELS,
+    NEG,
+    NEGATIV,
+    NEUTRAL,
+    POS,
+    POSITIV,
+    base_lexicon,
+    sentiment,
+    sentiment_scores,
+)
 
 GOLD = ROOT / "data" / "gold" / "sikkerhedskonsulent-2024-q8.csv"
 

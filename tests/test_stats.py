@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 from scipy import stats as st
 
-from textmine.stats import CHI2, FISHER, association_test, needs_exact, warning_text, wilson_interval
+from textmine.stats import (
+    CHI2,
+    FISHER,
+    association_test,
+    needs_exact,
+    warning_text,
+    wilson_interval,
+)
 
 
 def test_large_table_uses_chi_square_with_scipys_p_value():

@@ -21,6 +21,7 @@ from .queue import review_queue
 from .redact import mask_text
 from .report import build_report
 from .sentiment import sentiment
+from .store import Store, answer_key, default_store_path
 from .survey import Survey, load_survey
 from .training import train
 
@@ -32,4 +33,5 @@ __all__ = [
     "classify_table", "code_export", "decide", "load_analyzer", "load_codebook", "load_model",
     "load_survey", "read_export", "read_table", "save_model", "train",
     "build_report", "discover", "evaluate_file", "mask_text", "review_queue", "sentiment",
+    "ConflictError", "Store", "StoreError", "answer_key", "default_store_path",
 ]

@@ -64,7 +64,9 @@ def cmd_evaluate(args) -> str:
 
 
 def cmd_report(args) -> str:
-    from .report import build_report   # matplotlib and python-docx load only when a report is made
+    from .report import (
+        build_report,  # matplotlib and python-docx load only when a report is made
+    )
 
     run = build_report(args.export, args.survey, args.out, coded=args.coded, by=args.by, min_cell=args.min_cell,
                        fold_backcoded=args.fold_backcoded)
@@ -88,7 +90,9 @@ def cmd_discover(args) -> str:
 
 
 def cmd_redact(args) -> str:
-    from .redact import redact_table   # like report: the other commands do not pay for its imports
+    from .redact import (
+        redact_table,  # like report: the other commands do not pay for its imports
+    )
     from .safe import write_xlsx
 
     masked = redact_table(read_table(args.input, required=(args.text_column,)), args.text_column)

@@ -25,6 +25,18 @@ class InputError(TextmineError):
     """An input file (CSV/XLSX) cannot be read or lacks a needed column."""
 
 
+class StoreError(TextmineError):
+    """The review store (SQLite) cannot be opened or was given a decision it cannot hold."""
+
+
+class ConflictError(StoreError):
+    """Someone else coded the answer after the analyst loaded it; ``.current`` is their decision."""
+
+    def __init__(self, message: str, current=None):
+        super().__init__(message)
+        self.current = current
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one cell of an export."""

@@ -160,7 +160,7 @@ def normalise_text(text) -> str:
 @lru_cache(maxsize=1)
 def load_analyzer() -> Analyzer:
     """The Danish pipeline this installation uses (trained model if installed, else blank + lookups)."""
-    import spacy   # here, not at import time: the app's pages that need no NLP start faster
+    import spacy  # here, not at import time: the app's pages that need no NLP start faster
 
     try:
         nlp = spacy.load(TRAINED_MODEL, exclude=["parser", "ner"])

@@ -19,7 +19,14 @@ import pandas as pd
 
 from . import places
 from .nlp import TRAINED_MODEL, load_analyzer
-from .places import ALLOWED, FIRST_NAMES_LOWER, INSTITUTION_WORDS, NAMES, SUBJECT_VERBS, WORDS_FIRST
+from .places import (
+    ALLOWED,
+    FIRST_NAMES_LOWER,
+    INSTITUTION_WORDS,
+    NAMES,
+    SUBJECT_VERBS,
+    WORDS_FIRST,
+)
 
 log = logging.getLogger(__name__)
 
