@@ -1,5 +1,6 @@
 """The three commands end to end, as an analyst runs them."""
 
+import json
 import subprocess
 import sys
 
@@ -64,7 +65,7 @@ def test_code_on_the_shared_sample_export(tmp_path):
 
 
 def test_code_keeps_formulas_as_text_in_every_output(tmp_path):
-    assert run("code", DATA / "eksport-lille.csv", "--survey", SURVEY_2024, "--out", tmp_path) == 0
+    assert run("code", DATA / "eksport-lille.csv", "--survey", SURVEY_2024, "--out", tmp_path, "--no-mask") == 0
     wb = openpyxl.load_workbook(tmp_path / "coded.xlsx")
     cells = [c for ws in wb for row in ws.iter_rows() for c in row]
     assert any(c.value == '=HYPERLINK("http://example.invalid";"klik")' for c in cells)
@@ -72,6 +73,21 @@ def test_code_keeps_formulas_as_text_in_every_output(tmp_path):
     raw = (tmp_path / "coded.csv").read_text(encoding="utf-8")
     assert "'=HYPERLINK" in raw                     # spreadsheets show it as text
     assert read_table(tmp_path / "coded.csv")["text"].str.startswith("=HYPERLINK").sum() == 1
+
+
+def test_code_masks_personal_data_in_its_files_unless_told_not_to(tmp_path):
+    demo = ROOT / "data" / "demo" / "sikkerhedskonsulent-2024-eksport.csv"
+    assert run("code", demo, "--survey", SURVEY_2024, "--out", tmp_path / "maskeret") == 0
+    masked = read_table(tmp_path / "maskeret" / "coded.csv").set_index(["respondent_id", "column"])
+    comment = masked.loc[("2055", "q8_kommentar"), "text"]          # "ring til ... Mette på 22 33 44 55"
+    assert "22 33 44 55" not in comment and "[TELEFON]" in comment and "Mette" not in comment
+    xlsx = [c.value for ws in openpyxl.load_workbook(tmp_path / "maskeret" / "coded.xlsx") for row in ws.iter_rows()
+            for c in row]
+    assert not any(isinstance(v, str) and "22 33 44 55" in v for v in xlsx)
+    assert json.loads((tmp_path / "maskeret" / "run.json").read_text(encoding="utf-8"))["masked"] is True
+    assert run("code", demo, "--survey", SURVEY_2024, "--out", tmp_path / "aaben", "--no-mask") == 0
+    plain = read_table(tmp_path / "aaben" / "coded.csv").set_index(["respondent_id", "column"])
+    assert "22 33 44 55" in plain.loc[("2055", "q8_kommentar"), "text"]
 
 
 def test_train_then_classify_with_the_model(tmp_path, comments_csv):

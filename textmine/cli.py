@@ -15,7 +15,8 @@ from .errors import TextmineError
 from .evaluate import evaluate_file, format_evaluation
 from .io import read_table
 from .models import PROJECT_ROOT, models_dir, shipped_training_path
-from .safe import write_csv
+from .redact import redact_table
+from .safe import write_csv, write_xlsx
 from .training import train
 
 log = logging.getLogger("textmine")
@@ -26,6 +27,8 @@ def cmd_classify(args) -> str:
     df = read_table(args.input, required=(args.text_column, args.id_column))
     coded = classify_table(df, codebook, text_column=args.text_column, id_column=args.id_column,
                            model_path=args.model)
+    if not args.no_mask:
+        coded = redact_table(coded, args.text_column)
     write_csv(coded, args.out)
     flagged = int(coded[C.NEEDS_REVIEW].sum())
     return f"{len(coded)} svar kodet med '{codebook.codebook}' ({coded[C.MODEL].iat[0] if len(coded) else '-'}); " \
@@ -42,7 +45,7 @@ def cmd_train(args) -> str:
 
 def cmd_code(args) -> str:
     run = code_survey(args.export, args.survey, args.out, model_dir=args.models,
-                      on_error="reject" if args.skip_invalid else "raise")
+                      on_error="reject" if args.skip_invalid else "raise", mask=not args.no_mask)
     rejected = f", {run['rows_rejected']} afvist (se rejected.csv)" if run["rows_rejected"] else ""
     return (f"{run['rows_read']} respondenter læst, {run['rows_kept']} beholdt{rejected}; "
             f"{run['answers']} åbne svar kodet, {run['needs_review']} til gennemsyn "
@@ -90,11 +93,6 @@ def cmd_discover(args) -> str:
 
 
 def cmd_redact(args) -> str:
-    from .redact import (
-        redact_table,  # like report: the other commands do not pay for its imports
-    )
-    from .safe import write_xlsx
-
     masked = redact_table(read_table(args.input, required=(args.text_column,)), args.text_column)
     if Path(args.out).suffix.lower() == ".xlsx":
         write_xlsx({"Maskeret": masked}, args.out)
@@ -128,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--text-column", default=C.TEXT)
     c.add_argument("--id-column", default="id")
     c.add_argument("--model", default=None, help="modelmappe (standard: den medfølgende til kodearket)")
+    c.add_argument("--no-mask", action="store_true", help="skriv teksterne umaskerede")
     c.set_defaults(func=cmd_classify)
 
     t = sub.add_parser("train", help="træn en model på kodede svar (kolonner text, themes)")
@@ -142,6 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--survey", required=True)
     k.add_argument("--out", required=True)
     k.add_argument("--models", default=None, help="mappe med én modelmappe pr. kodeark-id")
+    k.add_argument("--no-mask", action="store_true",
+                   help="skriv svarene umaskerede (kun til analytikere, der må se personoplysninger)")
     k.add_argument("--skip-invalid", action="store_true",
                    help="afvis ugyldige rækker (listet i rejected.csv) i stedet for at stoppe")
     k.set_defaults(func=cmd_code)

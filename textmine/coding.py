@@ -18,6 +18,7 @@ from .errors import ModelError
 from .io import Export, read_export
 from .models import load_model, shipped_model_path, shipped_training_path
 from .nlp import load_analyzer
+from .redact import redact_table
 from .rules import KeywordMatcher
 from .safe import write_csv, write_xlsx
 from .sentiment import SENTIMENT, score_tokens, survey_lexicon
@@ -152,16 +153,21 @@ def coded_workbook(coded: pd.DataFrame, survey: Survey) -> dict[str, pd.DataFram
     return sheets
 
 
-def code_survey(export_path, survey_path, out_dir, *, model_dir=None, on_error: str = "raise") -> dict:
+def code_survey(export_path, survey_path, out_dir, *, model_dir=None, on_error: str = "raise",
+                mask: bool = True) -> dict:
     """Read an export, code its open answers and write ``coded.csv``, ``coded.xlsx`` and ``run.json``.
 
     ``coded.csv`` is written last, so its presence means the run finished.
     Rejected rows (``on_error="reject"``) are listed in ``rejected.csv``.
+    Names, phone numbers, e-mails, CPR numbers and addresses in the answers
+    are masked in the files unless ``mask=False``.
     Returns the run summary that ``run.json`` holds.
     """
     survey = load_survey(survey_path)
     export = read_export(export_path, survey, on_error=on_error)
     coded = code_export(export, model_dir=model_dir)
+    if mask:
+        coded = redact_table(coded, C.TEXT)
     out = Path(out_dir)
     write_xlsx(coded_workbook(coded, survey), out / "coded.xlsx")
     if export.problems:
@@ -170,7 +176,7 @@ def code_survey(export_path, survey_path, out_dir, *, model_dir=None, on_error: 
         "survey": survey.survey, "export": str(export_path), "nlp": load_analyzer().name,
         "models": sorted(set(coded[C.MODEL].dropna())) if C.MODEL in coded else [],
         "rows_read": export.n_read, "rows_kept": export.n_kept, "rows_rejected": len(export.rejected_rows),
-        "answers": len(coded), "needs_review": int(coded[C.NEEDS_REVIEW].sum()),
+        "answers": len(coded), "needs_review": int(coded[C.NEEDS_REVIEW].sum()), "masked": mask,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
     (out / "run.json").write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
