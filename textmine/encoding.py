@@ -100,4 +100,5 @@ def _repair_sequence(match: re.Match) -> str:
         fixed = bytes(_CHAR_BYTE[c] for c in seq).decode("utf-8")
     except UnicodeDecodeError:
         return seq
-    return seq if "\ufffd" in fixed else fixed
+    # A repair that yields a space or an invisible character ("Â\xa0" -> no-break space) is a guess.
+    return seq if "\ufffd" in fixed or not fixed.isprintable() or fixed.isspace() else fixed

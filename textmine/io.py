@@ -99,7 +99,8 @@ def _cell_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))   # Excel stores 1 as 1.0
-    return _clean_cell(str(value))
+    # XLSX stores Unicode: no encoding went wrong in reading it, so nothing is "repaired".
+    return clean_text(str(value))
 
 
 def _clean_cell(text: str) -> str:
