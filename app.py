@@ -7,6 +7,7 @@ demo survey; ``TEXTMINE_CODED`` (a coded.csv from ``textmine code``) and
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -132,3 +133,6 @@ try:
 except TextmineError as exc:
     # The message may quote a value from a file, so it is escaped rather than rendered.
     st.error(f"textmine kan ikke vise svarene: {ui.escape_markdown(exc)}")
+except Exception:  # a bug: logged with its traceback, the user gets a Danish message and no traceback
+    logging.getLogger("textmine.app").exception("app error")
+    st.error("Der skete en uventet fejl i textmine. Fejlen er logget; prøv igen, eller kontakt udviklerne.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,7 +19,7 @@ from .models import load_model, shipped_model_path, shipped_training_path
 from .nlp import load_analyzer
 from .redact import redact_table
 from .rules import KeywordMatcher
-from .safe import write_csv, write_xlsx
+from .safe import write_csv, write_json, write_xlsx
 from .sentiment import SENTIMENT, score_tokens, survey_lexicon
 from .survey import Survey, load_survey
 
@@ -179,6 +178,6 @@ def code_survey(export_path, survey_path, out_dir, *, model_dir=None, on_error: 
         "answers": len(coded), "needs_review": int(coded[C.NEEDS_REVIEW].sum()), "masked": mask,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
-    (out / "run.json").write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_json(run, out / "run.json")
     write_csv(coded, out / "coded.csv")
     return run

@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .safe import atomic_path, publish
 from .tables import GROUP, OPTION, PCT, WHOLE, N, is_suppressed
 
 WHOLE_LABEL = "I alt"
@@ -76,5 +77,10 @@ def _draw(options: list[str], series: dict[str, pd.DataFrame], path, *, legend: 
     if legend:
         ax.legend(fontsize=7, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=min(k, 5))
     fig.tight_layout()
-    fig.savefig(path, format="png")
+    tmp = atomic_path(Path(path))
+    try:
+        fig.savefig(tmp, format="png")
+        publish(tmp, Path(path))
+    finally:
+        tmp.unlink(missing_ok=True)
     return path

@@ -78,6 +78,21 @@ def write_csv(df: pd.DataFrame, path) -> Path:
     return path
 
 
+def write_json(obj, path) -> Path:
+    """Write JSON (UTF-8, indented) atomically."""
+    import json
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = atomic_path(path)
+    try:
+        tmp.write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        publish(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
 def write_xlsx(sheets: dict[str, pd.DataFrame], path) -> Path:
     """Write one sheet per DataFrame; every string cell is typed as text, never a formula."""
     path = Path(path)
