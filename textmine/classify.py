@@ -174,11 +174,16 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         known = np.asarray(words.sum(axis=1)).ravel()
         return counts, np.where(counts > 0, 1 - known / np.maximum(counts, 1), 0.0)
 
-    def code_docs(self, docs, keyword_hits=None) -> tuple[np.ndarray, list["Decision"]]:
-        """Probabilities and decisions for analysed answers, with every review reason."""
-        X = self.featurizer().transform(docs)
+    def code_docs(self, docs) -> tuple[np.ndarray, list["Decision"], list[dict]]:
+        """Probabilities, decisions (with every review reason) and keyword hits for analysed answers.
+
+        Keyword hits are found once and serve both the features and the ``rules_disagree`` reason.
+        """
+        featurizer = self.featurizer()
+        hits = [featurizer.matcher.hits(d) for d in docs]
+        X = featurizer.transform(docs, hits)
         proba = self.predict_proba_matrix(X)
-        return proba, self.decide(proba, keyword_hits, unseen=self.unseen_share(X))
+        return proba, self.decide(proba, hits, unseen=self.unseen_share(X)), hits
 
     def _normalise(self, proba: np.ndarray) -> np.ndarray:
         return proba if self.codebook.multi_label else proba / proba.sum(axis=1, keepdims=True)

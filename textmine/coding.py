@@ -18,7 +18,6 @@ from .io import Export, read_export
 from .models import load_model, shipped_model_path, shipped_training_path
 from .nlp import load_analyzer
 from .redact import redact_table
-from .rules import KeywordMatcher
 from .safe import write_csv, write_json, write_xlsx
 from .sentiment import SENTIMENT, score_tokens, survey_lexicon
 from .survey import Survey, load_survey
@@ -81,8 +80,7 @@ class Coder:
         if filled:
             analyzer = load_analyzer()
             docs = analyzer.analyze([texts[i] for i in filled])
-            matcher = KeywordMatcher.from_codebook(self.codebook, analyzer)
-            proba, decisions = self.model.code_docs(docs, [matcher.hits(d) for d in docs])
+            proba, decisions, _ = self.model.code_docs(docs)
             backcode = {t.id: t.backcode_to for t in self.codebook.themes if t.backcode_to}
             out.loc[filled, C.THEMES] = [C.join_themes(d.themes) for d in decisions]
             out.loc[filled, C.BACKCODE] = [C.join_themes(backcode[t] for t in d.themes if t in backcode)

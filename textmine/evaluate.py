@@ -89,7 +89,7 @@ def _kappa(y: np.ndarray, p: np.ndarray) -> float:
 
 def evaluate_model(model: ThemeClassifier, texts: Sequence[str], labels, codebook: Codebook) -> Evaluation:
     """Score a trained model on coded answers it was not trained on."""
-    proba, decisions = model.code_docs(load_analyzer().analyze(list(texts)))
+    proba, decisions, _ = model.code_docs(load_analyzer().analyze(list(texts)))
     P = binarize([d.themes for d in decisions], codebook)
     return Evaluation(codebook, binarize(labels, codebook), P, proba, np.array([d.needs_review for d in decisions]))
 
@@ -104,7 +104,9 @@ def cross_validate(texts, labels, codebook: Codebook, *, k: int = 5, extra=((), 
     model_params = model_params or {}
     probe = ThemeClassifier(codebook, **model_params)
     analyze, featurize = load_analyzer().analyze, probe.featurizer().transform
-    X, Y = featurize(analyze(list(texts))), binarize(labels, codebook)
+    docs = analyze(list(texts))
+    hits = [probe.featurizer().matcher.hits(d) for d in docs]
+    X, Y = featurize(docs, hits), binarize(labels, codebook)
     Xe = featurize(analyze(list(extra[0]))) if len(extra[0]) else None
     Ye = binarize(extra[1], codebook)
     frame = probe.frame_matrix()
@@ -118,7 +120,7 @@ def cross_validate(texts, labels, codebook: Codebook, *, k: int = 5, extra=((), 
         Yt = Y[train] if Xe is None else np.vstack([Y[train], Ye])
         model = ThemeClassifier(codebook, **model_params).fit_matrix(Xt, Yt, np.ones(len(Yt)), *frame)
         proba[test] = model.predict_proba_matrix(X[test])
-        decisions = model.decide(proba[test], unseen=model.unseen_share(X[test]))
+        decisions = model.decide(proba[test], [hits[i] for i in test], unseen=model.unseen_share(X[test]))
         P[test] = binarize([d.themes for d in decisions], codebook)
         flagged[test] = [d.needs_review for d in decisions]
     return Evaluation(codebook, Y, P, proba, flagged)

@@ -43,10 +43,10 @@ class Featurizer:
     def n_features(self) -> int:
         return N_WORD_FEATURES + N_CHAR_FEATURES + 2 * len(self.matcher.codebook.ids)
 
-    def transform(self, docs: Sequence[Sequence[Token]]) -> sp.csr_matrix:
+    def transform(self, docs: Sequence[Sequence[Token]], hits: Sequence[dict] | None = None) -> sp.csr_matrix:
         words = _WORDS.transform([_word_doc(d) for d in docs])
         chars = _CHARS.transform([" ".join(t.lemma for t in d) for d in docs])
-        hits = self.matcher.matrix(docs)
+        hits = self.matcher.matrix(docs, hits)
         # Both "any hit" and a damped count, so one strong keyword and several weak ones differ.
         kw = np.hstack([(hits > 0).astype(np.float32), np.log1p(hits)]) * KEYWORD_WEIGHT
         return sp.hstack([words, chars * CHAR_WEIGHT, sp.csr_matrix(kw)], format="csr")

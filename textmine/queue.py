@@ -17,7 +17,6 @@ import pandas as pd
 
 from .classify import Decision, ThemeClassifier
 from .nlp import load_analyzer
-from .rules import KeywordMatcher
 
 WEIGHTS = {"low_confidence": 0.6, "rules_disagree": 0.25, "rare_theme": 0.15}
 
@@ -58,9 +57,7 @@ def review_queue(texts: Sequence[str], model: ThemeClassifier, *, coded_counts: 
         return pd.DataFrame(columns=["position", "text", "score", "themes", *REASONS])
     analyzer = load_analyzer()
     docs = analyzer.analyze(texts)
-    matcher = KeywordMatcher.from_codebook(model.codebook, analyzer)
-    hits = [matcher.hits(d) for d in docs]
-    proba, decisions = model.code_docs(docs, hits)
+    proba, decisions, hits = model.code_docs(docs)
     context = {"hits": hits, "proba": proba, "ids": model.codebook.ids, "coded_counts": coded_counts or {}}
     scores = {name: fn(decisions, **context) for name, fn in REASONS.items()}
     total = sum(weights.get(name, 0.0) * s for name, s in scores.items())

@@ -51,12 +51,15 @@ class KeywordMatcher:
                     found.setdefault(theme_id, []).append(" ".join(seq))
         return found
 
-    def matrix(self, docs: Sequence[Sequence[Token]]) -> np.ndarray:
-        """Number of distinct keywords hit, one column per theme in code frame order."""
+    def matrix(self, docs: Sequence[Sequence[Token]], hits: Sequence[dict] | None = None) -> np.ndarray:
+        """Number of distinct keywords hit, one column per theme in code frame order.
+
+        ``hits`` (from ``hits`` per answer) saves finding them again.
+        """
         index = {t: i for i, t in enumerate(self.codebook.ids)}
         out = np.zeros((len(docs), len(index)), dtype=np.float32)
-        for row, tokens in enumerate(docs):
-            for theme_id, words in self.hits(tokens).items():
+        for row, found in enumerate(hits if hits is not None else map(self.hits, docs)):
+            for theme_id, words in found.items():
                 out[row, index[theme_id]] = len(words)
         return out
 
