@@ -1,0 +1,97 @@
+"""Agreement between coders, and between each coder and the model: Cohen's kappa and Krippendorff's alpha.
+
+Input is the store's ``judgements`` table: the newest themes each coder (or the model, coder
+"model") gave each answer. Kappa is computed per theme (was the theme given or not?), alpha
+(nominal) on the whole theme set of an answer, so "a|b" against "a" is a disagreement.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import krippendorff
+import numpy as np
+import pandas as pd
+from sklearn.metrics import cohen_kappa_score
+
+from . import columns as C
+
+COLUMNS = ["coder_a", "coder_b", "n", "alpha", "kappa_mean", "exact"]
+
+
+def coder_table(judgements: pd.DataFrame, coders=None) -> pd.DataFrame:
+    """Answers x coders: the theme set each coder gave (sorted, ``|``-joined), missing where none.
+
+    Examples
+    --------
+    >>> coder_table(store.judgements("demo-2024"))  # doctest: +SKIP
+    coder                      Mette   Ali   model
+    demo-2024:3001:q8_kommentar  a|b     a     a|b
+    """
+    if judgements.empty:
+        return pd.DataFrame()
+    themes = judgements[C.THEMES].map(lambda t: C.join_themes(sorted(C.split_themes(t))))
+    wide = judgements.assign(**{C.THEMES: themes}).pivot_table(
+        index=C.KEY, columns=C.CODER, values=C.THEMES, aggfunc="last")
+    wide.columns.name = C.CODER
+    if coders is not None:
+        wide = wide.reindex(columns=list(coders))
+    return wide
+
+
+def kappa(a, b, theme: str) -> float:
+    """Cohen's kappa of two coders on whether ``theme`` was given; NaN when neither coder varies."""
+    x = [theme in C.split_themes(t) for t in a]
+    y = [theme in C.split_themes(t) for t in b]
+    if len(set(x) | set(y)) < 2:
+        return float("nan")   # both always (or never) gave it: agreement by chance cannot be told apart
+    return float(cohen_kappa_score(x, y))
+
+
+def alpha(table: pd.DataFrame) -> float:
+    """Krippendorff's alpha (nominal) over the coders' theme sets; NaN when it cannot be computed.
+
+    ``table`` is answers x coders with missing values where a coder did not code an answer;
+    answers coded by fewer than two coders do not count.
+    """
+    cells = table.to_numpy().ravel()
+    values = pd.unique(cells[pd.notna(cells)])
+    if len(values) < 2:
+        return float("nan") if len(values) == 0 else 1.0
+    codes = {v: i for i, v in enumerate(values)}
+    data = table.apply(lambda col: col.map(codes, na_action="ignore")).to_numpy(dtype=float).T   # coders x answers
+    if (np.sum(~np.isnan(data), axis=0) >= 2).sum() == 0:
+        return float("nan")
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+
+
+def pairwise(judgements: pd.DataFrame, theme_ids, coders=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Agreement for every pair of coders on the answers both coded.
+
+    Returns (pairs, per_theme): pairs has coder_a, coder_b, n, alpha, kappa_mean (over themes where
+    kappa is defined) and exact (share with identical theme sets); per_theme has one kappa column
+    per pair, a row per theme.
+    """
+    wide = coder_table(judgements, coders)
+    rows, per_theme = [], {}
+    for a, b in combinations(list(wide.columns), 2):
+        both = wide[[a, b]].dropna()
+        if both.empty:
+            continue
+        kappas = {t: kappa(both[a], both[b], t) for t in theme_ids}
+        defined = [k for k in kappas.values() if not np.isnan(k)]
+        rows.append({"coder_a": a, "coder_b": b, "n": len(both), "alpha": alpha(both),
+                     "kappa_mean": float(np.mean(defined)) if defined else float("nan"),
+                     "exact": float((both[a] == both[b]).mean())})
+        per_theme[f"{a} / {b}"] = kappas
+    return pd.DataFrame(rows, columns=COLUMNS), pd.DataFrame(per_theme, index=list(theme_ids))
+
+
+def disagreements(judgements: pd.DataFrame, coders) -> pd.DataFrame:
+    """Answers that two or more of ``coders`` coded differently: one row per answer, a column per coder."""
+    wide = coder_table(judgements, coders)
+    if wide.empty:
+        return wide
+    coded = wide.notna().sum(axis=1) >= 2
+    differ = wide.apply(lambda row: row.dropna().nunique() > 1, axis=1)
+    return wide[coded & differ]
