@@ -107,3 +107,15 @@ def _closed(org: str, flags: str, q5: str) -> dict:
 
 def write_coded(path):
     return write_csv(coded_frame(), path)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server for the session (tests/pg.py), or a skip that says why there is none."""
+    import pg
+
+    server = pg.start()
+    if isinstance(server, str):
+        pytest.skip(f"PostgreSQL-testene springes over: {server}")
+    yield server
+    server.stop()

@@ -1,4 +1,4 @@
-"""The review store: decisions survive restarts, concurrent analysts and killed processes."""
+"""The review store: decisions survive restarts, concurrent analysts and killed processes, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import multiprocessing as mp
 import os
 import random
 import signal
+import socket
 import sqlite3
 import time
 
+import pandas as pd
 import pytest
+from sqlalchemy import create_engine, text
 
 from textmine.errors import TextmineError
 from textmine.store import (
@@ -19,11 +22,21 @@ from textmine.store import (
     StoreError,
     answer_key,
     default_store_path,
+    open_store,
 )
+from textmine.store_schema import database_url
 
 SURVEY = "sikkerhedskonsulent-2024"
 KEY = answer_key(SURVEY, 17, "q8_kommentar")
 CTX = mp.get_context("fork")   # fork: the children need no re-import of the test module
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request, tmp_path):
+    """A new, empty store: a SQLite file, or a database of its own on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        return tmp_path / "svar_2024.xlsx.textmine.sqlite"
+    return request.getfixturevalue("pg_server").new_database()
 
 
 @pytest.fixture
@@ -31,19 +44,38 @@ def store_path(tmp_path):
     return tmp_path / "svar_2024.xlsx.textmine.sqlite"
 
 
-def versions_and_counts(path) -> list[tuple[str, int, int]]:
-    with sqlite3.connect(path) as db:
-        return db.execute("SELECT a.key, a.version, count(d.id) FROM answers a "
-                          "LEFT JOIN decisions d USING (key) GROUP BY a.key").fetchall()
+def query(target, sql: str, **params) -> list[tuple]:
+    engine = create_engine(database_url(target))
+    try:
+        with engine.begin() as db:
+            result = db.execute(text(sql), params)
+            return [tuple(r) for r in result] if result.returns_rows else []
+    finally:
+        engine.dispose()
 
 
-def integrity(path) -> str:
-    with sqlite3.connect(path) as db:
-        return db.execute("PRAGMA integrity_check").fetchone()[0]
+def versions_and_counts(target) -> list[tuple[str, int, int]]:
+    return query(target, "SELECT a.key, a.version, count(d.id) FROM answers a LEFT JOIN decisions d "
+                         "ON d.key = a.key AND d.lane = a.lane GROUP BY a.key, a.lane, a.version")
 
 
-def test_record_current_history_round_trip_and_restart(store_path):
-    with Store(store_path) as store:
+def integrity(target) -> str:
+    """"ok", or what is wrong: SQLite's own check, decisions without an answer, answers never decided."""
+    problems = []
+    if not str(target).startswith("postgresql"):
+        with sqlite3.connect(target) as db:
+            problems += [r[0] for r in db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            problems += [f"foreign key {r}" for r in db.execute("PRAGMA foreign_key_check")]
+    orphans = query(target, "SELECT count(*) FROM decisions d LEFT JOIN answers a ON a.key = d.key "
+                            "AND a.lane = d.lane WHERE a.key IS NULL")[0][0]
+    undecided = query(target, "SELECT count(*) FROM answers WHERE version = 0")[0][0]
+    problems += [f"{orphans} decisions without an answer"] * bool(orphans)
+    problems += [f"{undecided} answers at version 0"] * bool(undecided)
+    return "; ".join(problems) or "ok"
+
+
+def test_record_current_history_round_trip_and_restart(target):
+    with Store(target) as store:
         assert store.current(KEY) is None
         first = store.record(KEY, ["tilgaengelighed"], coder="model-q8", source="model", expected_version=0)
         second = store.record(KEY, "tilgaengelighed|faglig_sparring", coder="Søren", source="human",
@@ -51,7 +83,7 @@ def test_record_current_history_round_trip_and_restart(store_path):
         assert first.version == 1 and second.version == 2
         assert store.current(KEY) == second
     # app restart: a fresh Store on the same file sees everything
-    with Store(store_path) as store:
+    with Store(target) as store:
         now = store.current(KEY)
         assert now.themes == ("tilgaengelighed", "faglig_sparring")
         assert (now.coder, now.source, now.version) == ("Søren", "human", 2)
@@ -64,17 +96,17 @@ def test_record_current_history_round_trip_and_restart(store_path):
     assert trail[1].at.endswith("+00:00")   # UTC, ISO
 
 
-def test_empty_theme_set_is_a_decision_too(store_path):
-    with Store(store_path) as store:
+def test_empty_theme_set_is_a_decision_too(target):
+    with Store(target) as store:
         store.record(KEY, ["ledelse"], coder="Mette", source="human", expected_version=0)
         d = store.record(KEY, [], coder="Mette", source="human", expected_version=1, note="ikke relevant")
         assert d.themes == () and store.history(KEY)[-1].previous == ("ledelse",)
 
 
-def test_later_writer_is_told_and_sees_the_newer_decision(store_path):
-    with Store(store_path) as setup:
+def test_later_writer_is_told_and_sees_the_newer_decision(target):
+    with Store(target) as setup:
         setup.record(KEY, ["tilgaengelighed"], coder="model-q8", source="model", expected_version=0)
-    with Store(store_path) as a, Store(store_path) as b:
+    with Store(target) as a, Store(target) as b:
         seen_a, seen_b = a.current(KEY), b.current(KEY)
         assert seen_a.version == seen_b.version == 1
         a_decision = a.record(KEY, ["faglig_sparring"], coder="Mette", source="human",
@@ -93,18 +125,18 @@ def test_later_writer_is_told_and_sees_the_newer_decision(store_path):
     ]
 
 
-def test_first_write_races_are_conflicts_too(store_path):
-    with Store(store_path) as a, Store(store_path) as b:
+def test_first_write_races_are_conflicts_too(target):
+    with Store(target) as a, Store(target) as b:
         a.record(KEY, ["ledelse"], coder="Mette", source="human", expected_version=0)
         with pytest.raises(ConflictError, match="Mette"):
             b.record(KEY, ["ledelse"], coder="Jonas", source="human", expected_version=0)
 
 
-def _fight(path, name, shared, start, results):
+def _fight(target, name, shared, start, results):
     rng = random.Random(name)
     ok = conflicts = 0
     start.wait()
-    with Store(path) as store:
+    with Store(target) as store:
         for i in range(300):
             if i % 2:   # this process's own answers: 30 answers x 5 writes
                 key = answer_key(SURVEY, f"{name}-{i // 2 % 30}", "q8_kommentar")
@@ -123,11 +155,11 @@ def _fight(path, name, shared, start, results):
     results.put((name, ok, conflicts))
 
 
-def test_two_processes_lose_no_decision(store_path):
-    Store(store_path).close()
+def test_two_processes_lose_no_decision(target):
+    Store(target).close()
     shared = [answer_key(SURVEY, n, "q12_andet") for n in range(20)]
     start, results = CTX.Event(), CTX.Queue()
-    procs = [CTX.Process(target=_fight, args=(store_path, name, shared, start, results)) for name in ("Mette", "Jonas")]
+    procs = [CTX.Process(target=_fight, args=(target, name, shared, start, results)) for name in ("Mette", "Jonas")]
     t0 = time.monotonic()
     for p in procs:
         p.start()
@@ -139,15 +171,15 @@ def test_two_processes_lose_no_decision(store_path):
     assert time.monotonic() - t0 < 30
     assert sum(ok for _, ok, _ in reports) == 600
     assert sum(conflicts for _, _, conflicts in reports) > 0   # they really did fight
-    rows = versions_and_counts(store_path)
+    rows = versions_and_counts(target)
     assert sum(count for _, _, count in rows) == 600
     assert all(version == count for _, version, count in rows)
     assert len(rows) == 2 * 30 + 20
-    assert integrity(store_path) == "ok"
+    assert integrity(target) == "ok"
 
 
-def _write_forever(path, started):
-    with Store(path) as store:
+def _write_forever(target, started):
+    with Store(target) as store:
         i = 0
         while True:
             key = answer_key(SURVEY, i % 50, "q8_kommentar")
@@ -158,27 +190,27 @@ def _write_forever(path, started):
             i += 1
 
 
-def test_killed_writer_leaves_a_consistent_store(store_path):
+def test_killed_writer_leaves_a_consistent_store(target):
     started = CTX.Event()
-    child = CTX.Process(target=_write_forever, args=(store_path, started))
+    child = CTX.Process(target=_write_forever, args=(target, started))
     child.start()
     assert started.wait(timeout=10)
     time.sleep(0.5)
     os.kill(child.pid, signal.SIGKILL)
     child.join(timeout=10)
     assert child.exitcode == -signal.SIGKILL
-    assert integrity(store_path) == "ok"
-    rows = versions_and_counts(store_path)
+    assert integrity(target) == "ok"
+    rows = versions_and_counts(target)
     assert sum(count for _, _, count in rows) > 0
     assert all(version == count for _, version, count in rows)
-    with Store(store_path) as store:   # no lock left behind: the next analyst can write at once
+    with Store(target) as store:   # no lock left behind: the next analyst can write at once
         seen = store.current(answer_key(SURVEY, 0, "q8_kommentar"))
         store.record(seen.key, ["ledelse"], coder="Mette", source="human", expected_version=seen.version)
 
 
-def test_seed_is_idempotent_and_never_overwrites_a_human(store_path):
+def test_seed_is_idempotent_and_never_overwrites_a_human(target):
     other = answer_key(SURVEY, 18, "q8_kommentar")
-    with Store(store_path) as store:
+    with Store(target) as store:
         assert store.seed([(KEY, ["tilgaengelighed"]), (other, "faglig_sparring")]) == 2
         human = store.record(KEY, ["ledelse"], coder="Mette", source="human", expected_version=1)
         new = answer_key(SURVEY, 19, "q8_kommentar")
@@ -191,15 +223,15 @@ def test_seed_is_idempotent_and_never_overwrites_a_human(store_path):
 
 
 @pytest.mark.parametrize("source", ["menneske", "Human", "", None])
-def test_unknown_source_is_refused_and_nothing_written(store_path, source):
-    with Store(store_path) as store:
+def test_unknown_source_is_refused_and_nothing_written(target, source):
+    with Store(target) as store:
         with pytest.raises(StoreError, match="ukendt kilde.*human"):
             store.record(KEY, ["løn"], coder="Mette", source=source, expected_version=0)
         assert store.current(KEY) is None
 
 
-def test_empty_coder_is_refused(store_path):
-    with Store(store_path) as store, pytest.raises(StoreError, match="koder"):
+def test_empty_coder_is_refused(target):
+    with Store(target) as store, pytest.raises(StoreError, match="koder"):
         store.record(KEY, ["løn"], coder="  ", source="human", expected_version=0)
 
 
@@ -223,8 +255,8 @@ def test_default_store_path_beside_export_or_from_environment(tmp_path, monkeypa
     assert default_store_path(tmp_path / "svar_2024.xlsx") == tmp_path / "fælles.sqlite"
 
 
-def test_decision_is_frozen(store_path):
-    with Store(store_path) as store:
+def test_decision_is_frozen(target):
+    with Store(target) as store:
         d = store.record(KEY, ["løn"], coder="Mette", source="human", expected_version=0)
     assert isinstance(d, Decision)
     with pytest.raises(AttributeError):
