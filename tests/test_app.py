@@ -12,8 +12,11 @@ DEMO_CODED = ROOT / "data" / "demo" / "coded" / "coded.csv"
 THEMES_Q8 = "filter_themes_q8_kommentar"
 
 
-def run_app(monkeypatch, coded=None) -> AppTest:
+def run_app(monkeypatch, coded=None, tmp_path=None) -> AppTest:
     monkeypatch.delenv("TEXTMINE_SURVEY", raising=False)
+    monkeypatch.delenv("TEXTMINE_STORE", raising=False)
+    if tmp_path is not None:   # the demo's review store goes to a throwaway workspace
+        monkeypatch.setenv("TEXTMINE_WORKSPACE", str(tmp_path / "arbejde"))
     if coded is None:
         monkeypatch.delenv("TEXTMINE_CODED", raising=False)
     else:
@@ -95,8 +98,10 @@ def test_comment_text_is_cell_text_never_markup(app):
     assert not app.get("html")
 
 
-def test_download_button_offers_the_coded_excel_file(app):
-    assert [b.label for b in app.download_button] == ["Hent kodede svar (Excel, personoplysninger maskeret)"]
+def test_export_page_offers_the_coded_excel_file(app):
+    app.switch_page("textmine/ui_pages/eksport.py").run()
+    assert [b.label for b in app.download_button] == ["Hent kodede svar (Excel)"]
+    assert "Personoplysninger er maskeret" in app.markdown[0].value
 
 
 def test_missing_coded_file_is_a_danish_error_not_a_traceback(tmp_path, monkeypatch):
@@ -105,10 +110,10 @@ def test_missing_coded_file_is_a_danish_error_not_a_traceback(tmp_path, monkeypa
     assert "findes ikke" in at.error[0].value and not at.dataframe
 
 
-def test_real_demo(monkeypatch):
+def test_real_demo(monkeypatch, tmp_path):
     if not DEMO_CODED.exists():
         pytest.skip(f"{DEMO_CODED} findes ikke: kør 'make run' (eller 'make demo') for at kode demoen")
-    at = run_app(monkeypatch)
+    at = run_app(monkeypatch, tmp_path=tmp_path)
     assert not at.exception and not at.error
     survey = load_survey(ROOT / "data" / "surveys" / "sikkerhedskonsulent-2024.yaml")
     expected = (read_table(DEMO_CODED)["column"] == "q8_kommentar").sum()

@@ -79,3 +79,10 @@ def test_an_uploaded_definition_without_its_code_frame_is_refused(tmp_path):
                                          ("  Ærlig   snak  ", "aerlig-snak"), ("!!!", "undersoegelse")])
 def test_slugs_are_readable_ascii(title, slug):
     assert slugify(title) == slug
+
+
+def test_a_coded_file_named_in_the_environment_is_opened_alone(tmp_path):
+    env = {"TEXTMINE_CODED": str(tmp_path / "runde2" / "coded.csv"), "TEXTMINE_SURVEY": str(SURVEY_2024)}
+    (only,) = list_projects(ROOT, env)
+    assert (only.slug, only.export, only.survey) == ("runde2", None, SURVEY_2024)
+    assert only.store == str(tmp_path / "runde2" / "coded.csv.textmine.sqlite")

@@ -2,7 +2,7 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import DASH, DATA, MARKUP, SURVEY_2024, coded_frame, write_coded
+from conftest import DASH, MARKUP, coded_frame, write_coded
 
 from textmine import InputError, ui
 from textmine.safe import write_csv
@@ -130,30 +130,8 @@ def test_summary_line(q8_answers):
     assert ui.summary_line(q8_answers.iloc[:0], 6) == "0 af 6 svar, 0 til gennemsyn"
 
 
-def test_app_paths_default_to_the_demo_and_follow_the_environment(tmp_path):
-    demo = ui.app_paths(tmp_path, environ={})
-    assert demo.coded == tmp_path / "data/demo/coded/coded.csv" and demo.demo_export is not None
-    own = ui.app_paths(tmp_path, environ={"TEXTMINE_CODED": "/x/kodet.csv", "TEXTMINE_SURVEY": "/x/skema.yaml"})
-    assert (str(own.coded), str(own.survey), own.demo_export) == ("/x/kodet.csv", "/x/skema.yaml", None)
-
-
 @pytest.mark.parametrize("text", ["**fed**", "<b>æøå</b>", "$x^2$", "[link](http://eksempel.dk)", "# Overskrift"])
 def test_escape_markdown_leaves_no_markup_active(text):
     escaped = ui.escape_markdown(text)
     assert escaped.replace("\\", "") == text
     assert all(escaped[i - 1] == "\\" for i, ch in enumerate(escaped) if ch in "*<>$[]#" and i > 0)
-
-
-def test_ensure_demo_coded_keeps_an_existing_file(tmp_path):
-    existing = write_coded(tmp_path / "coded.csv")
-    before = existing.read_bytes()
-    assert ui.ensure_demo_coded(tmp_path / "findes-ikke.csv", SURVEY_2024, tmp_path) == existing
-    assert existing.read_bytes() == before
-
-
-def test_ensure_demo_coded_codes_a_missing_export(tmp_path, survey_2024):
-    coded_csv = ui.ensure_demo_coded(DATA / "eksport-lille.csv", SURVEY_2024, tmp_path / "kodet")
-    coded = ui.load_coded(coded_csv, survey_2024)
-    assert (tmp_path / "kodet" / "coded.xlsx").exists()
-    assert {"q8_kommentar", "q1_andet"} <= set(coded["column"])
-    assert coded["themes"].str.len().gt(0).any()

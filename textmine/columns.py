@@ -28,3 +28,11 @@ def split_themes(value) -> list[str]:
 
 def join_themes(ids) -> str:
     return THEME_SEP.join(ids)
+
+# The review state of an answer, beside its model suggestion (THEMES).
+KEY = "key"                    # the answer's key in the review store
+FINAL = "final_themes"         # the themes that count: the newest decision, else the suggestion
+SOURCE = "source"              # who set FINAL: model, rule, human or adjudicated
+VERSION = "version"            # the store's version of the answer (0: no decision yet)
+CODER = "coder"                # who made the newest decision
+HUMAN_SOURCES = ("human", "adjudicated")

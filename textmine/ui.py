@@ -8,26 +8,18 @@ respondents' text is put into something that reaches the screen.
 from __future__ import annotations
 
 import math
-import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from . import columns as C
 from .codebook import Codebook
-from .coding import code_survey
 from .errors import InputError
 from .io import read_table
 from .redact import mask_series
+from .sentiment import SENTIMENT
 from .survey import Survey
-
-ENV_CODED = "TEXTMINE_CODED"
-ENV_SURVEY = "TEXTMINE_SURVEY"
-DEMO_SURVEY = Path("data/surveys/sikkerhedskonsulent-2024.yaml")
-DEMO_EXPORT = Path("data/demo/sikkerhedskonsulent-2024-eksport.csv")
-DEMO_CODED = Path("data/demo/coded/coded.csv")
 
 REQUIRED = (C.RESPONDENT_ID, C.QUESTION, C.COLUMN, C.TEXT, C.THEMES, C.NEEDS_REVIEW)
 
@@ -37,44 +29,18 @@ SVAR = "Svar"
 TEMAER = "Temaer"
 SIKKERHED = "Sikkerhed"
 GENNEMSYN = "Til gennemsyn"
+CITAT = "Citat"
+KODET_AF = "Kodet af"
 TEMA = "Tema"
 I_ALT = "I alt"
 ANTAL_SVAR = "Antal svar"
 IKKE_BESVARET = "Ikke besvaret"
 
+SENTIMENTS = ("positiv", "negativ", "blandet", "neutral")
+
 _FLAG_TEXT = {1: "Ja", 0: "Nej"}
 _BOOL = {"true": True, "false": False, "1": True, "0": False, "": False}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-
-
-@dataclass(frozen=True)
-class AppPaths:
-    """Where the app reads from; ``demo_export`` is set when it may code the demo itself."""
-
-    survey: Path
-    coded: Path
-    demo_export: Path | None = None
-
-
-def app_paths(root, environ=None) -> AppPaths:
-    """The survey and coded CSV to show: the demo under ``root`` unless the environment names others."""
-    environ = os.environ if environ is None else environ
-    root = Path(root)
-    survey = Path(environ[ENV_SURVEY]) if environ.get(ENV_SURVEY) else root / DEMO_SURVEY
-    if environ.get(ENV_CODED):
-        return AppPaths(survey, Path(environ[ENV_CODED]))
-    return AppPaths(survey, root / DEMO_CODED, root / DEMO_EXPORT)
-
-
-def ensure_demo_coded(export, survey_path, out_dir) -> Path:
-    """Code ``export`` into ``out_dir/coded.csv`` (and .xlsx) unless that file exists; return its path.
-
-    Does what ``textmine code`` does, so the app also opens when ``make run`` was not used.
-    """
-    coded_csv = Path(out_dir) / "coded.csv"
-    if not coded_csv.exists():
-        code_survey(export, survey_path, out_dir)
-    return coded_csv
 
 
 def flag_columns(survey: Survey) -> frozenset[str]:
@@ -147,10 +113,10 @@ def answers_for(coded: pd.DataFrame, column: str) -> pd.DataFrame:
     return coded[coded[C.COLUMN] == column].reset_index(drop=True)
 
 
-def theme_options(answers: pd.DataFrame, codebook: Codebook | None) -> list[str]:
+def theme_options(answers: pd.DataFrame, codebook: Codebook | None, theme_column: str = C.THEMES) -> list[str]:
     """Theme ids to filter on: the code frame's, then any the answers carry that the frame lacks."""
     ids = list(codebook.ids) if codebook else []
-    found = {t for cell in answers[C.THEMES] for t in C.split_themes(cell)}
+    found = {t for cell in answers[theme_column] for t in C.split_themes(cell)}
     return ids + sorted(found - set(ids))
 
 
@@ -158,10 +124,10 @@ def theme_label(codebook: Codebook | None, theme_id: str) -> str:
     return (codebook.label_of if codebook else {}).get(theme_id, theme_id)
 
 
-def filter_answers(df: pd.DataFrame, themes=(), closed=None) -> pd.DataFrame:
-    """Answers that carry any of ``themes`` and, for each column in ``closed``, one of its values.
-
-    An empty selection filters nothing.
+def filter_answers(df: pd.DataFrame, themes=(), closed=None, sentiment=(),
+                   theme_column: str = C.THEMES) -> pd.DataFrame:
+    """Answers that carry any of ``themes``, one of the ``sentiment`` values and, for each column in
+    ``closed``, one of its values. An empty selection filters nothing.
 
     Examples
     --------
@@ -170,7 +136,9 @@ def filter_answers(df: pd.DataFrame, themes=(), closed=None) -> pd.DataFrame:
     keep = pd.Series(True, index=df.index)
     if themes:
         wanted = set(themes)
-        keep &= df[C.THEMES].map(lambda cell: bool(wanted.intersection(C.split_themes(cell))))
+        keep &= df[theme_column].map(lambda cell: bool(wanted.intersection(C.split_themes(cell))))
+    if sentiment:
+        keep &= df[SENTIMENT].isin(list(sentiment))
     for column, values in (closed or {}).items():
         if column not in df.columns:
             raise InputError(f"kolonnen '{column}' findes ikke i de kodede svar. Kolonner fundet: {list(df.columns)}")
@@ -207,31 +175,74 @@ def answer_text(survey: Survey, column: str, value) -> str:
     return str(value)
 
 
-def comment_rows(df: pd.DataFrame, survey: Survey, codebook: Codebook | None, *, mask: bool = True) -> pd.DataFrame:
+def comment_rows(df: pd.DataFrame, survey: Survey, codebook: Codebook | None, *, mask: bool = True,
+                 masked: pd.Series | None = None, starred=None, theme_column: str = C.THEMES) -> pd.DataFrame:
     """The comments as the app shows them, with Danish column names.
 
     "Svar" is the respondent's text as a plain string, with names, CPR and phone numbers,
-    e-mails and addresses masked ("[NAVN]") unless ``mask`` is False; "Temaer" the themes' Danish
-    labels, "Sikkerhed" the model's highest probability among the chosen themes
-    in percent, then the respondent's closed answers under their readable names.
+    e-mails and addresses masked ("[NAVN]") unless ``mask`` is False (``masked`` gives the
+    masked texts by store key, computed once); "Temaer" the themes' Danish labels, "Sikkerhed"
+    the model's highest probability among the chosen themes in percent, then the respondent's
+    closed answers under their readable names. With review columns (``theme_column`` =
+    ``final_themes``), "Til gennemsyn" only marks answers nobody has coded yet, "Kodet af" says
+    who decided, and ``starred`` (store keys) fills "Citat".
 
     Examples
     --------
     >>> comment_rows(q8, survey, codebook_q8)["Temaer"][0]  # doctest: +SKIP
     'Tilgængelighed og responstid, Faglig og kompetent sparring'
     """
-    themes = df[C.THEMES].map(C.split_themes).tolist()
+    themes = df[theme_column].map(C.split_themes).tolist()
+    if not mask:
+        text = df[C.TEXT].astype(str)
+    elif masked is not None:
+        text = masked.reindex(df[C.KEY].to_numpy())
+    else:
+        text = mask_series(df[C.TEXT].astype(str))
+    review = df[C.NEEDS_REVIEW].astype(bool).to_numpy()
+    if C.SOURCE in df.columns:
+        review = review & ~df[C.SOURCE].isin(C.HUMAN_SOURCES).to_numpy()
     rows = pd.DataFrame({
         RESPONDENT: df[C.RESPONDENT_ID].astype(str).to_numpy(),
-        SVAR: (mask_series(df[C.TEXT].astype(str)) if mask else df[C.TEXT].astype(str)).to_numpy(),
+        SVAR: text.to_numpy(),
         TEMAER: [", ".join(theme_label(codebook, t) for t in ids) for ids in themes],
         SIKKERHED: [_confidence(df, i, ids) for i, ids in zip(df.index, themes)],
-        GENNEMSYN: df[C.NEEDS_REVIEW].astype(bool).to_numpy(),
+        GENNEMSYN: review,
     })
+    if C.SOURCE in df.columns:
+        rows[KODET_AF] = [c if s in C.HUMAN_SOURCES else "model" for s, c in zip(df[C.SOURCE], df[C.CODER])]
+    if starred is not None:
+        rows[CITAT] = df[C.KEY].isin(set(starred)).to_numpy()
     for column, label in survey.column_labels().items():
         if column in df.columns:
             rows[label] = [answer_text(survey, column, v) for v in df[column]]
     return rows
+
+
+def short_labels(df: pd.DataFrame) -> list[str]:
+    """'Respondent 3001' for pickers: the answer itself stays in the table beside them."""
+    return [f"Respondent {rid}" for rid in df[C.RESPONDENT_ID].astype(str)]
+
+
+def search(df: pd.DataFrame, query: list[frozenset[str]], index: pd.Series) -> pd.DataFrame:
+    """Answers that contain every word of ``query`` in some form (word, lemma or compound part).
+
+    ``query`` holds the acceptable forms of each query word; ``index`` each answer's forms by key.
+    """
+    if not query:
+        return df
+    forms = index.reindex(df[C.KEY].to_numpy())
+    keep = [isinstance(f, frozenset) and all(f & q for q in query) for f in forms]
+    return df[keep].reset_index(drop=True)
+
+
+def theme_count_label(df: pd.DataFrame, codebook: Codebook | None, theme_id: str,
+                      theme_column: str = C.THEMES) -> str:
+    """'Tilgængelighed og responstid (12)' for a theme picker; '' is every theme."""
+    if not theme_id:
+        return f"Alle temaer ({len(df)})"
+    n = int(df[theme_column].map(lambda cell: theme_id in C.split_themes(cell)).sum()) if len(df) else 0
+    return f"{theme_label(codebook, theme_id)} ({n})"
 
 
 def _confidence(df: pd.DataFrame, index, theme_ids: list[str]) -> float:
@@ -240,7 +251,8 @@ def _confidence(df: pd.DataFrame, index, theme_ids: list[str]) -> float:
     return round(100 * max(probs), 1) if probs else math.nan
 
 
-def theme_counts_by(df: pd.DataFrame, codebook: Codebook | None, by_column: str, order) -> pd.DataFrame:
+def theme_counts_by(df: pd.DataFrame, codebook: Codebook | None, by_column: str, order,
+                    theme_column: str = C.THEMES) -> pd.DataFrame:
     """Number of answers with each theme, by the answers in ``by_column`` (e.g. organisation type).
 
     Rows are the themes' Danish labels in code-frame order and a last row "Antal svar"
@@ -251,8 +263,8 @@ def theme_counts_by(df: pd.DataFrame, codebook: Codebook | None, by_column: str,
     present = groups.unique().tolist()
     columns = list(order) + sorted(g for g in present if g not in order and g != IKKE_BESVARET)
     columns += [IKKE_BESVARET] if IKKE_BESVARET in present else []
-    long = pd.DataFrame({TEMA: df[C.THEMES].map(C.split_themes), "group": groups}).explode(TEMA).dropna()
-    ids = theme_options(df, codebook)
+    long = pd.DataFrame({TEMA: df[theme_column].map(C.split_themes), "group": groups}).explode(TEMA).dropna()
+    ids = theme_options(df, codebook, theme_column)
     table = (pd.crosstab(long[TEMA], long["group"]) if len(long) else pd.DataFrame())
     table = table.reindex(index=ids, columns=columns, fill_value=0).astype(int)
     table.loc[ANTAL_SVAR] = groups.value_counts().reindex(columns, fill_value=0).astype(int)
@@ -266,7 +278,10 @@ def theme_counts_by(df: pd.DataFrame, codebook: Codebook | None, by_column: str,
 def summary_line(shown: pd.DataFrame, total: int) -> str:
     """'12 af 59 svar, 3 til gennemsyn' (or '59 svar, …' when nothing is filtered out)."""
     n = len(shown)
-    review = int(shown[C.NEEDS_REVIEW].sum()) if n else 0
+    flagged = shown[C.NEEDS_REVIEW].astype(bool)
+    if C.SOURCE in shown.columns:
+        flagged &= ~shown[C.SOURCE].isin(C.HUMAN_SOURCES)
+    review = int(flagged.sum()) if n else 0
     count = f"{n} svar" if n == total else f"{n} af {total} svar"
     return f"{count}, {review} til gennemsyn"
 

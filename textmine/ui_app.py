@@ -1,0 +1,199 @@
+"""The app's shared Streamlit layer: the chosen survey, its coded answers, the review store, caches.
+
+Pages call ``current()`` for everything they show. Large tables are cached with
+``st.cache_resource`` (no copy per rerun; the library functions never mutate their input),
+keyed by file modification times so a survey coded again is read again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from . import columns as C
+from . import review, ui
+from .codebook import Codebook, load_codebook
+from .coding import Coder, code_survey
+from .io import read_export
+from .nlp import load_analyzer
+from .projects import Project, list_projects
+from .redact import mask_series
+from .store import Store
+from .survey import Survey, load_survey
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_KEY = "project"
+CODER_KEY = "coder"
+NEXT_PROJECT_KEY = "project_next"
+
+
+@dataclass(frozen=True)
+class Current:
+    """What every page works on: one survey's coded answers with the newest decisions laid over them."""
+
+    project: Project
+    survey: Survey
+    store: Store
+    state: pd.DataFrame        # coded answers + key, final themes, source, version, coder
+    coder: str                 # the person using the app ("" until they give their name)
+
+    def codebook(self, column: str) -> Codebook | None:
+        field = self.survey.text_field(column)
+        return get_codebook(str(field.codebook), mtime(field.codebook)) if field.codebook else None
+
+    def coded_columns(self) -> list[str]:
+        """Text columns that have a code frame, in the survey's order."""
+        return [f.column for f in self.survey.text_fields if f.codebook]
+
+
+def question_picker(cur: Current, key: str) -> str:
+    """A picker of the survey's coded open questions, opening on the main comment question."""
+    columns = cur.coded_columns()
+    main = cur.survey.text_fields[ui.default_field(cur.survey)].column
+    return st.selectbox("Åbent spørgsmål", columns, index=columns.index(main) if main in columns else 0,
+                        format_func=lambda c: ui.field_label(cur.survey, c), key=key)
+
+
+def mtime(path) -> float:
+    path = Path(path) if path else None
+    return path.stat().st_mtime if path is not None and path.exists() else 0.0
+
+
+@st.cache_resource(show_spinner=False)
+def get_survey(path: str, stamp: float) -> Survey:
+    return load_survey(path)
+
+
+@st.cache_resource(show_spinner=False)
+def get_codebook(path: str, stamp: float) -> Codebook:
+    return load_codebook(path)
+
+
+@st.cache_resource(show_spinner=False)
+def get_store(target: str) -> Store:
+    if "://" not in target:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    return Store(target)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def get_coded(project: Project, stamp: float, survey_stamp: float) -> pd.DataFrame:
+    return review.with_keys(ui.load_coded(project.coded, get_survey(str(project.survey), survey_stamp)),
+                            project.slug)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def seeded(project: Project, stamp: float) -> int:
+    """Model suggestions put in the store once per coding run (a rerun changes nothing)."""
+    coded = get_coded(project, stamp, mtime(project.survey))
+    return review.seed_suggestions(get_store(project.store), coded)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def masked_texts(project: Project, stamp: float) -> pd.Series:
+    """Every answer with personal data masked, by store key.
+
+    ``textmine code`` masks the files it writes (run.json says so); only a file coded with
+    ``--no-mask`` is masked here.
+    """
+    coded = get_coded(project, stamp, mtime(project.survey))
+    texts = coded[C.TEXT].astype(str)
+    run = project.coded_dir / "run.json"
+    masked = run.exists() and json.loads(run.read_text(encoding="utf-8")).get("masked") is True
+    return pd.Series((texts if masked else mask_series(texts)).to_numpy(), index=coded[C.KEY].to_numpy())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def raw_texts(project: Project, stamp: float) -> pd.Series:
+    """The answers as the respondents wrote them, from the export, by store key (empty without an export)."""
+    if project.export is None:
+        return pd.Series(dtype=object)
+    answers = validation(project, stamp).answers
+    keys = review.with_keys(answers, project.slug)[C.KEY]
+    return pd.Series(answers[C.TEXT].astype(str).to_numpy(), index=keys.to_numpy())
+
+
+@st.cache_resource(show_spinner="Lemmatiserer svarene til søgning …", max_entries=8)
+def lemma_index(project: Project, stamp: float) -> pd.Series:
+    """Each answer's words, lemmas and compound parts (lower case), by store key, for word search."""
+    coded = get_coded(project, stamp, mtime(project.survey))
+    docs = load_analyzer().analyze(coded[C.TEXT].astype(str).tolist())
+    return pd.Series([frozenset(f for tok in doc for f in tok.forms) for doc in docs],
+                     index=coded[C.KEY].to_numpy(), dtype=object)
+
+
+def query_forms(query: str) -> list[frozenset[str]]:
+    """One set of acceptable forms per word of a search query ('lovgivningen' -> {'lovgivningen', 'lovgivning'})."""
+    return [frozenset(tok.forms) for doc in load_analyzer().analyze([query]) for tok in doc if tok.forms]
+
+
+@st.cache_resource(show_spinner="Ordner svarene efter, hvad der lærer modellen mest …", max_entries=16)
+def queue(project: Project, stamp: float, column: str, codebook: Codebook) -> list[str]:
+    """One question's answer keys, most useful to code first (recomputed when the survey is coded again)."""
+    coded = get_coded(project, stamp, mtime(project.survey))
+    answers = coded[coded[C.COLUMN] == column]
+    return review.queue_order(answers, coder_for(project, codebook, mtime(project.models / codebook.codebook)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def coder_for(project: Project, codebook: Codebook, model_stamp: float) -> Coder:
+    path = project.models / codebook.codebook
+    return Coder.for_codebook(codebook, path if (path / "meta.json").exists() else None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def validation(project: Project, stamp: float):
+    """The export read again in reject mode: rows read, kept and the problems with row and column."""
+    return read_export(project.export, get_survey(str(project.survey), mtime(project.survey)), on_error="reject")
+
+
+def projects() -> list[Project]:
+    return list_projects(ROOT)
+
+
+def chosen_project() -> Project:
+    found = projects()
+    slug = st.session_state.get(PROJECT_KEY)
+    return next((p for p in found if p.slug == slug), found[0])
+
+
+def ensure_coded(project: Project) -> None:
+    """Code a survey's answers the first time it is opened (the demo without ``make run``)."""
+    if not project.coded.exists() and project.export is not None:
+        with st.spinner("Koder undersøgelsens åbne svar – det tager et øjeblik første gang …"):
+            code_survey(project.export, project.survey, project.coded_dir, model_dir=project.models,
+                        on_error="reject")
+
+
+def current() -> Current:
+    """The chosen survey with the store's newest decisions (one query per rerun)."""
+    project = chosen_project()
+    ensure_coded(project)
+    stamp = mtime(project.coded)
+    coded = get_coded(project, stamp, mtime(project.survey))
+    seeded(project, stamp)
+    store = get_store(project.store)
+    state = review.review_state(coded, store.current_all(project.slug))
+    coder = " ".join(str(st.session_state.get(CODER_KEY) or "").split())
+    return Current(project, get_survey(str(project.survey), mtime(project.survey)), store, state, coder)
+
+
+def sidebar() -> None:
+    """The survey picker and the coder's name, shown on every page."""
+    found = projects()
+    titles = {p.slug: p.title for p in found}
+    pending = st.session_state.pop(NEXT_PROJECT_KEY, None)   # a page chose a survey (e.g. one just created)
+    if pending in titles:
+        st.session_state[PROJECT_KEY] = pending
+    if st.session_state.get(PROJECT_KEY) not in titles:
+        st.session_state[PROJECT_KEY] = found[0].slug
+    st.session_state.setdefault(CODER_KEY, os.environ.get("TEXTMINE_CODER", ""))
+    with st.sidebar:
+        st.selectbox("Undersøgelse", list(titles), format_func=titles.get, key=PROJECT_KEY)
+        st.text_input("Dit navn", key=CODER_KEY, placeholder="fx Mette Larsen",
+                      help="Gemmes ved hver kodning, så det kan ses, hvem der har kodet hvad.")
