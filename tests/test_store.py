@@ -10,7 +10,6 @@ import socket
 import sqlite3
 import time
 
-import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -37,11 +36,6 @@ def target(request, tmp_path):
     if request.param == "sqlite":
         return tmp_path / "svar_2024.xlsx.textmine.sqlite"
     return request.getfixturevalue("pg_server").new_database()
-
-
-@pytest.fixture
-def store_path(tmp_path):
-    return tmp_path / "svar_2024.xlsx.textmine.sqlite"
 
 
 def query(target, sql: str, **params) -> list[tuple]:
@@ -261,3 +255,222 @@ def test_decision_is_frozen(target):
     assert isinstance(d, Decision)
     with pytest.raises(AttributeError):
         d.version = 5
+
+
+# --- several coders: lanes, samples, judgements --------------------------------------------------
+
+ALI, OTHER = "Ali Hassan", answer_key("sikkerhedskonsulent-2023", 17, "q8_kommentar")
+
+
+def test_a_second_coder_writes_in_a_lane_of_their_own(target):
+    with Store(target) as store:
+        store.seed([(KEY, "tilgaengelighed")])
+        primary = store.record(KEY, ["ledelse"], coder="Mette", source="human", expected_version=1)
+        blind = store.record(KEY, ["løn"], coder=ALI, source="human", expected_version=0, lane=ALI)
+        assert (blind.version, blind.lane) == (1, ALI)
+        with pytest.raises(ConflictError, match=ALI):   # the version is per lane
+            store.record(KEY, ["ledelse"], coder=ALI, source="human", expected_version=0, lane=ALI)
+    with Store(target) as store:
+        assert store.current(KEY) == primary and store.current(KEY, lane=ALI) == blind
+        assert store.current_all() == {KEY: primary} and store.current_all(lane=ALI) == {KEY: blind}
+        trail = store.history(KEY)
+    assert [(e.lane, e.version, e.coder, e.previous, e.themes) for e in trail] == [
+        ("", 1, "model", (), ("tilgaengelighed",)),
+        ("", 2, "Mette", ("tilgaengelighed",), ("ledelse",)),
+        (ALI, 1, ALI, (), ("løn",)),
+    ]
+
+
+def test_current_all_is_current_of_every_decided_answer_of_one_survey(target):
+    keys = [answer_key(SURVEY, rid, col) for rid in range(1, 40) for col in ("q8_kommentar", "q12_andet")]
+    with Store(target) as store:
+        assert store.current_all(SURVEY) == {}
+        store.seed([(k, "faglig_sparring|løn" if i % 3 else "") for i, k in enumerate(keys)] + [(OTHER, "løn")])
+        store.record(keys[5], ["ledelse"], coder="Mette", source="human", expected_version=1)
+        store.record(keys[6], [], coder=ALI, source="human", expected_version=0, lane=ALI)
+        with pytest.raises(ConflictError):   # a refused write leaves no undecided row behind
+            store.record(keys[7], ["løn"], coder="Mette", source="human", expected_version=1, lane="Mette")
+        found = store.current_all(SURVEY)
+        assert found == {k: store.current(k) for k in keys}
+        assert found[keys[5]].themes == ("ledelse",) and found[keys[1]].themes == ("faglig_sparring", "løn")
+        assert set(store.current_all()) == {*keys, OTHER}
+        assert store.current_all(SURVEY, lane=ALI) == {keys[6]: store.current(keys[6], lane=ALI)}
+        assert store.current_all("ukendt-undersøgelse") == {}
+    assert integrity(target) == "ok"
+
+
+def test_seed_of_many_answers_keeps_the_first_suggestion_of_a_repeated_key(target):
+    keys = [answer_key(SURVEY, rid, "q8_kommentar") for rid in range(12_000)]   # more than one batch
+    with Store(target) as store:
+        store.record(keys[7_500], ["ledelse"], coder="Mette", source="human", expected_version=0)
+        rows = [(k, ["tilgaengelighed"]) for k in keys] + [(keys[3], ["løn"])]
+        assert store.seed(rows) == len(keys) - 1
+        assert store.seed(rows) == 0
+        found = store.current_all(SURVEY)
+    assert len(found) == len(keys) and found[keys[3]].themes == ("tilgaengelighed",)
+    assert (found[keys[7_500]].coder, found[keys[11_999]].source) == ("Mette", "model")
+    assert sorted({count for _, _, count in versions_and_counts(target)}) == [1]
+
+
+def test_judgements_hold_each_coders_newest_themes_over_all_lanes(target):
+    a, b, c = (answer_key(SURVEY, rid, "q8_kommentar") for rid in (1, 2, 3))
+    with Store(target) as store:
+        assert list(store.judgements()) == ["key", "coder", "source", "lane", "themes", "at"]
+        store.seed([(a, "tilgaengelighed"), (b, "løn|ledelse"), (c, ""), (OTHER, "løn")])
+        store.record(a, ["ledelse"], coder="Mette", source="human", expected_version=1)
+        store.record(a, ["ledelse", "løn"], coder="Mette", source="human", expected_version=2)
+        store.record(b, ["løn"], coder=ALI, source="human", expected_version=0, lane=ALI)
+        store.record(b, ["ledelse"], coder=ALI, source="adjudicated", expected_version=1, note="vi blev enige")
+        store.record(c, ["tilgaengelighed"], coder=ALI, source="human", expected_version=0, lane=ALI)
+        got = store.judgements(SURVEY)
+    assert [tuple(r) for r in got.drop(columns="at").itertuples(index=False)] == [
+        (a, "Mette", "human", "", "ledelse|løn"),
+        (a, "model", "model", "", "tilgaengelighed"),
+        (b, ALI, "adjudicated", "", "ledelse"),
+        (b, "model", "model", "", "løn|ledelse"),
+        (c, ALI, "human", ALI, "tilgaengelighed"),
+        (c, "model", "model", "", ""),
+    ]
+    assert got["at"].str.endswith("+00:00").all()
+
+
+def test_coded_count_counts_human_decisions_in_one_lane(target):
+    keys = [answer_key(SURVEY, rid, "q8_kommentar") for rid in range(6)]
+    with Store(target) as store:
+        store.seed([(k, "løn") for k in keys] + [(OTHER, "løn")])
+        assert store.coded_count(SURVEY) == 0
+        store.record(keys[0], ["ledelse"], coder="Mette", source="human", expected_version=1)
+        store.record(keys[1], ["ledelse"], coder="Mette", source="adjudicated", expected_version=1)
+        store.record(keys[2], ["løn"], coder="regel", source="rule", expected_version=1)
+        store.record(keys[3], ["løn"], coder=ALI, source="human", expected_version=0, lane=ALI)
+        store.record(OTHER, [], coder="Mette", source="human", expected_version=1)
+        assert (store.coded_count(SURVEY), store.coded_count(), store.coded_count(SURVEY, lane=ALI)) == (2, 3, 1)
+
+
+def test_a_sample_is_assigned_once_in_the_order_it_was_drawn(target):
+    drawn = [answer_key(SURVEY, rid, "q8_kommentar") for rid in (12, 3, 7)]
+    with Store(target) as store:
+        assert store.assigned(ALI) == [] and store.assignees() == []
+        assert store.assign([*drawn, drawn[0]], ALI, by="Mette") == 3
+        assert store.assign([drawn[1], answer_key(SURVEY, 1, "q8_kommentar"), OTHER], ALI, by="Mette") == 2
+        assert store.assign([drawn[2]], "Åse", by="Mette") == 1
+        assert store.assign([], ALI, by="Mette") == 0
+        assert store.assigned(ALI, SURVEY) == [*drawn, answer_key(SURVEY, 1, "q8_kommentar")]
+        assert store.assigned(ALI)[-1] == OTHER and store.assigned("Mette") == []
+        assert store.assignees(SURVEY) == [ALI, "Åse"] and store.assignees("sikkerhedskonsulent-2023") == [ALI]
+        with pytest.raises(StoreError, match="anden koder"):
+            store.assign(drawn, " ", by="Mette")
+        with pytest.raises(StoreError, match="dit eget navn"):
+            store.assign(drawn, ALI, by="")
+
+
+def test_starred_quotes_are_kept_per_survey(target):
+    with Store(target) as store:
+        assert store.star(KEY, True, coder="Mette") and not store.star(KEY, True, coder=ALI)
+        store.star(OTHER, coder="Mette")
+    with Store(target) as store:
+        assert store.starred(SURVEY) == {KEY} and store.starred() == {KEY, OTHER}
+        assert store.star(KEY, False, coder="Mette") and not store.star(KEY, False, coder="Mette")
+        assert store.starred(SURVEY) == set()
+
+
+# --- where the store lives ----------------------------------------------------------------------
+
+def test_open_store_takes_the_environment_first(tmp_path, monkeypatch, target):
+    monkeypatch.setenv("TEXTMINE_STORE", str(target))
+    with open_store(tmp_path / "svar_2024.xlsx") as store:
+        store.record(KEY, ["løn"], coder="Mette", source="human", expected_version=0)
+        url = store.url
+    assert url == (str(target) if str(target).startswith("postgresql") else f"sqlite:///{target}")
+    with Store(url) as again:   # the URL opens the same store
+        assert again.current(KEY).coder == "Mette"
+
+
+def test_open_store_beside_the_export_without_environment(tmp_path, monkeypatch):
+    monkeypatch.delenv("TEXTMINE_STORE", raising=False)
+    with open_store(tmp_path / "svar_2024.xlsx") as store:
+        assert store.path == tmp_path / "svar_2024.xlsx.textmine.sqlite" and store.path.exists()
+    with pytest.raises(StoreError, match="TEXTMINE_STORE"):
+        open_store()
+
+
+def test_a_newer_schema_is_refused_with_advice(target):
+    Store(target).close()
+    query(target, "UPDATE schema_version SET version = 3")
+    with pytest.raises(StoreError, match="skemaversion 3.*Opdater textmine"):
+        Store(target)
+
+
+def test_an_unreachable_server_is_named_without_its_password():
+    with socket.socket() as s:   # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(StoreError, match=f"127.0.0.1:{port}/textmine' kan ikke nås") as info:
+        Store(f"postgresql+psycopg://mette:hemmeligt-kodeord@127.0.0.1:{port}/textmine")
+    assert "hemmeligt" not in str(info.value)
+
+
+@pytest.mark.parametrize("url", ["mysql://mette@server/textmine", "mongodb://server:27017"])
+def test_an_unsupported_database_is_refused(url):
+    with pytest.raises(StoreError, match="understøttes ikke"):
+        Store(url)
+
+
+# --- upgrading a store written by the first textmine (schema 1, no lanes) ------------------------
+
+V1_SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS answers (
+    key TEXT PRIMARY KEY, survey TEXT, respondent_id TEXT, column_name TEXT,
+    version INTEGER NOT NULL DEFAULT 0, themes TEXT NOT NULL DEFAULT '',
+    source TEXT, coder TEXT, updated TEXT);
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL REFERENCES answers(key),
+    version INTEGER NOT NULL, themes TEXT NOT NULL, previous TEXT NOT NULL,
+    source TEXT NOT NULL CHECK(source IN ('rule', 'model', 'human', 'adjudicated')),
+    coder TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', at TEXT NOT NULL,
+    UNIQUE (key, version));
+CREATE INDEX IF NOT EXISTS decisions_key ON decisions(key, version);
+INSERT INTO schema_version VALUES (1);
+"""
+
+
+def write_v1(path, decisions: list[tuple[str, str, str, str, str]]) -> None:
+    """A store as the first textmine wrote it, one decision at a time: (key, themes, source, coder, note)."""
+    with sqlite3.connect(path) as db:
+        db.executescript(V1_SCHEMA)
+        for n, (key, themes, source, coder, note) in enumerate(decisions):
+            survey, rid, column = key.rsplit(":", 2)
+            at = f"2024-05-0{1 + n // 10}T10:{n % 60:02d}:00.000+00:00"
+            db.execute("INSERT INTO answers (key, survey, respondent_id, column_name) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT(key) DO NOTHING", (key, survey, rid, column))
+            version, previous = db.execute("SELECT version, themes FROM answers WHERE key = ?", (key,)).fetchone()
+            db.execute("INSERT INTO decisions (key, version, themes, previous, source, coder, note, at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (key, version + 1, themes, previous, source, coder, note, at))
+            db.execute("UPDATE answers SET version = ?, themes = ?, source = ?, coder = ?, updated = ? "
+                       "WHERE key = ?", (version + 1, themes, source, coder, at, key))
+    db.close()
+
+
+def test_a_version_1_file_is_upgraded_in_place_without_losing_a_decision(tmp_path):
+    path = tmp_path / "svar_2024.xlsx.textmine.sqlite"
+    old = [(KEY, "tilgaengelighed", "model", "model", ""), (KEY, "ledelse", "human", "Søren", "Åse var enig 👍"),
+           (OTHER, "løn", "model", "model", ""), (KEY, "", "adjudicated", "Mette", "ikke relevant")]
+    write_v1(path, old)
+    before = query(path, "SELECT id, key, version, themes, previous, source, coder, note, at FROM decisions ORDER BY id")
+    with Store(path) as store:
+        assert [(e.version, e.coder, e.themes, e.note, e.lane) for e in store.history(KEY)] == [
+            (1, "model", ("tilgaengelighed",), "", ""), (2, "Søren", ("ledelse",), "Åse var enig 👍", ""),
+            (3, "Mette", (), "ikke relevant", "")]
+        assert store.current_all(SURVEY) == {KEY: Decision(KEY, 3, (), "adjudicated", "Mette", before[3][-1])}
+        assert store.current(OTHER).themes == ("løn",)
+        store.record(KEY, ["løn"], coder="Mette", source="human", expected_version=3)
+        store.record(KEY, ["løn"], coder=ALI, source="human", expected_version=0, lane=ALI)
+        assert store.assign([KEY], ALI, by="Mette") == 1
+    assert query(path, "SELECT id, key, version, themes, previous, source, coder, note, at FROM decisions "
+                       "WHERE id <= 4 ORDER BY id") == before
+    assert query(path, "SELECT version FROM schema_version") == [(2,)]
+    assert query(path, "SELECT max(id) FROM decisions") == [(6,)]   # new ids continue after the old ones
+    assert integrity(path) == "ok"
+    with Store(path) as again:   # opening an upgraded file changes nothing
+        assert [e.version for e in again.history(KEY)] == [1, 2, 3, 4, 1]

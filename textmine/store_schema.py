@@ -2,12 +2,14 @@
 
 SQLAlchemy Core only: the same statements run on a SQLite file beside the export and on a team's
 PostgreSQL server. Writes lock before they read (``BEGIN IMMEDIATE`` on SQLite, ``SELECT ... FOR
-UPDATE`` on PostgreSQL), so two writers never both see the same version.
+UPDATE`` on PostgreSQL), so two writers never both see the same version. Also the small helpers
+``Store`` and its team methods share: row fields of a key, a fast fetch, validation.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import (
@@ -24,6 +26,7 @@ SCHEMA_VERSION = 2        # 1: one coding per answer; 2: lanes, assignments, sta
 SOURCES = ("rule", "model", "human", "adjudicated")
 ENV_STORE = "TEXTMINE_STORE"
 BUSY_TIMEOUT_S = 10.0
+CHUNK = 5000              # rows per multi-row INSERT of a seed or a sample
 PG_SCHEMA_LOCK = 0x7465_7874   # advisory lock: one process creates the tables, the others wait
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -44,6 +47,7 @@ decisions = Table(
     "decisions", meta,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("key", Text, nullable=False), Column("lane", Text, nullable=False, server_default=""),
+    Column("survey", Text, nullable=False, server_default=""),   # the answer's, so judgements need no join
     Column("version", Integer, nullable=False), Column("themes", Text, nullable=False),
     Column("previous", Text, nullable=False), Column("source", Text, nullable=False),
     Column("coder", Text, nullable=False), Column("note", Text, nullable=False, server_default=""),
@@ -51,6 +55,7 @@ decisions = Table(
     CheckConstraint(f"source IN ({', '.join(repr(s) for s in SOURCES)})", name="decisions_source"),
     ForeignKeyConstraint(["key", "lane"], ["answers.key", "answers.lane"]),
     UniqueConstraint("key", "lane", "version", name="decisions_key_lane_version"),
+    Index("decisions_survey_coder", "survey", "key", "coder", "id"),
     sqlite_autoincrement=True,
 )
 # Answers a lead analyst drew for a second coder; the id keeps the order they were drawn in.
@@ -162,7 +167,42 @@ def _upgrade_from_1(conn: Connection) -> None:
         "updated) SELECT key, '', coalesce(survey, ''), respondent_id, column_name, version, themes, source, "
         "coder, updated FROM answers_v1")
     conn.exec_driver_sql(
-        "INSERT INTO decisions (id, key, lane, version, themes, previous, source, coder, note, at) "
-        "SELECT id, key, '', version, themes, previous, source, coder, note, at FROM decisions_v1")
+        "INSERT INTO decisions (id, key, lane, survey, version, themes, previous, source, coder, note, at) "
+        "SELECT d.id, d.key, '', coalesce(a.survey, ''), d.version, d.themes, d.previous, d.source, d.coder, "
+        "d.note, d.at FROM decisions_v1 d LEFT JOIN answers_v1 a ON a.key = d.key")
     conn.exec_driver_sql("DROP TABLE decisions_v1")
     conn.exec_driver_sql("DROP TABLE answers_v1")
+
+
+def fetch(conn, stmt) -> list[tuple]:
+    """All rows as plain tuples from the driver's cursor: no Row objects, for the big per-rerun reads."""
+    compiled = stmt.compile(dialect=conn.dialect)
+    params = compiled.construct_params()
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(compiled.string, params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def answer_row(key: str, lane: str) -> dict:
+    survey, respondent_id, column = ([""] * 3 + key.rsplit(":", 2))[-3:]
+    return {"key": key, "lane": lane, "survey": survey, "respondent_id": respondent_id, "column_name": column}
+
+
+def survey_of(key: str) -> str:
+    return answer_row(key, "")["survey"]
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def check(source: str, coder: str) -> None:
+    if source not in SOURCES:
+        raise StoreError(f"ukendt kilde {source!r} for en kodning; brug en af {', '.join(SOURCES)}")
+    if not str(coder or "").strip():
+        raise StoreError("en kodning skal have en koder (navn eller model); feltet er tomt")
