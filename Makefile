@@ -27,16 +27,20 @@ demo: $(DEMO_CODED)/coded.csv
 run: demo
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-# LibreOffice and pdftotext let a test turn the Word report into a PDF and read it. They come
-# from Debian's packages where we are root (as in CI); elsewhere that test skips with a message.
+# Debian packages some tests need: LibreOffice and pdftotext turn the Word report into a PDF and
+# read it; Chromium runs the end-to-end browser test. Installed with apt where we are root (as in
+# CI); elsewhere the tests that need them skip with a message.
+SYSTEM_TOOLS = soffice:libreoffice-writer-nogui pdftotext:poppler-utils chromium:chromium
 system-tools:
-	@if command -v soffice >/dev/null && command -v pdftotext >/dev/null; then :; \
+	@missing=""; for pair in $(SYSTEM_TOOLS); do \
+	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installerer LibreOffice Writer og poppler-utils til testen af Word-rapporten ..."; \
+	  echo "Installerer$$missing til testene af Word-rapporten og browsertesten ..."; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    libreoffice-writer-nogui poppler-utils fonts-dejavu-core >/dev/null) \
-	    || echo "apt-get lykkedes ikke: PDF-testen springes over"; \
-	else echo "LibreOffice/pdftotext findes ikke: PDF-testen springes over"; fi
+	    $$missing fonts-dejavu-core >/dev/null) \
+	    || echo "apt-get lykkedes ikke: testene, der kræver$$missing, springes over"; \
+	else echo "$$missing findes ikke: testene, der kræver dem, springes over"; fi
 
 test: demo system-tools
 	$(BIN)/python -m pytest
