@@ -217,3 +217,106 @@ def test_export_page_offers_the_coded_workbook(env):
     at = open_page("eksport")
     assert not at.error
     assert at.markdown[0].value.startswith("7 svar, heraf 0 kodet af en analytiker")
+
+
+def write_variant(env, **texts) -> None:
+    """The coded file with other texts for some respondents and a sentiment per answer."""
+    from textmine.safe import write_csv
+    from conftest import coded_frame
+
+    df = coded_frame()
+    for rid, text in texts.items():
+        df.loc[df["respondent_id"] == rid.removeprefix("r"), "text"] = text
+    df["sentiment"] = ["positiv", "negativ", "positiv", "neutral", "neutral", "positiv", "neutral"]
+    write_csv(df, env / "kodet" / "coded.csv")
+
+
+def test_read_page_filters_by_sentiment_and_finds_inflected_and_compound_words(env):
+    write_variant(env, r3001="Kendskab til dansk lovgivning er vigtigt.",
+                  r3002="Vi mangler viden om udlandslovgivningen.", r3003="Mange lovgivninger er svære.")
+    at = open_page()
+    at.multiselect(key="filter_sentiment").select("negativ").run()
+    assert table(at, "Svar")["Respondent"].tolist() == ["3002"]
+    at.multiselect(key="filter_sentiment").unselect("negativ").run()
+    at.multiselect(key="filter_sentiment").select("positiv").run()
+    assert table(at, "Svar")["Respondent"].tolist() == ["3001", "3003", "3006"]
+    at.multiselect(key="filter_sentiment").unselect("positiv").run()
+    # 'lovgivningen' finds the base form, a plural and a compound ending in the word.
+    at.text_input(key="search").input("lovgivningen").run()
+    assert table(at, "Svar")["Respondent"].tolist() == ["3001", "3002", "3003"]
+    at.multiselect(key="filter_q1_organisation").select("Politi").run()
+    assert table(at, "Svar")["Respondent"].tolist() == ["3002"]
+
+
+def test_read_page_masks_personal_data(env):
+    write_variant(env, r3001="Ring til Mette Hansen på 20 30 40 50 eller skriv til mette@kommune.dk")
+    svar = table(open_page(), "Svar").set_index("Respondent")["Svar"]
+    assert "20 30 40 50" not in svar["3001"] and "mette@kommune.dk" not in svar["3001"]
+    assert "[TELEFON]" in svar["3001"] and "[EMAIL]" in svar["3001"]
+
+
+def test_agreement_page_shows_hand_computed_kappa_per_theme_and_the_model(env):
+    open_page()
+    s = store(env)
+    rids = ["3001", "3002", "3003", "3004", "3005", "3006"]
+    # Mette and Ali differ on 3002 only. For 'tilgaengelighed' they give 1,1,0,0,1,0 and 1,0,0,0,1,0:
+    # p_o = 5/6, p_e = (3/6)(2/6) + (3/6)(4/6) = 1/2, kappa = (5/6 - 1/2) / (1 - 1/2) = 2/3;
+    # 'kurser_oplaeg' mirrors it (2/3); 'generel_ros' 0,0,0,0,0,1 for both: kappa = 1.
+    mette = ["tilgaengelighed", "tilgaengelighed", "kurser_oplaeg", "kurser_oplaeg", "tilgaengelighed", "generel_ros"]
+    ali = ["tilgaengelighed", "kurser_oplaeg", "kurser_oplaeg", "kurser_oplaeg", "tilgaengelighed", "generel_ros"]
+    s.assign([key(r) for r in rids], "Ali", by="Mette")
+    for rid, m, a in zip(rids, mette, ali):
+        s.record(key(rid), [m], coder="Mette", source="human", expected_version=1)
+        s.record(key(rid), [a], coder="Ali", source="human", expected_version=0, lane="Ali")
+    at = open_page("enighed", coder="Mette")
+    labels = load_codebook(Q8_FRAME).label_of
+    kappas = next(df.value for df in at.dataframe if "Ali / Mette" in df.value.columns)
+    assert kappas.loc[labels["tilgaengelighed"], "Ali / Mette"] == pytest.approx(2 / 3, abs=1e-3)
+    assert kappas.loc[labels["kurser_oplaeg"], "Ali / Mette"] == pytest.approx(2 / 3, abs=1e-3)
+    assert kappas.loc[labels["generel_ros"], "Ali / Mette"] == pytest.approx(1.0)
+    pairs = table(at, "Krippendorffs alfa").set_index(["Koder A", "Koder B"])
+    # Against the model's suggestions (conftest): Mette's set is the model's on 3002 and 3003 only.
+    assert pairs.loc[("Mette", "model"), "Helt ens"] == pytest.approx(2 / 6)
+    assert pairs.loc[("Mette", "model"), "Svar kodet af begge"] == 6
+
+
+def test_the_adjudicated_code_is_what_downloads_and_training_use(env):
+    from io import BytesIO
+
+    from textmine import load_survey, review, ui
+
+    open_page()
+    s = store(env)
+    s.assign([key("3002")], "Ali", by="Mette")
+    s.record(key("3002"), ["generel_ros"], coder="Mette", source="human", expected_version=1)
+    s.record(key("3002"), ["kurser_oplaeg"], coder="Ali", source="human", expected_version=0, lane="Ali")
+    at = open_page("enighed", coder="Lone")
+    at.selectbox(key="enighed_key").set_value(key("3002"))
+    at.multiselect(key="enighed_themes").set_value(["tilgaengelighed", "kurser_oplaeg"])
+    next(b for b in at.button if b.label == "Afgør").click().run()
+    assert "Uenigheder (0 uafgjorte af 1)" in [h.value for h in at.subheader]
+
+    survey = load_survey(ROOT / "data" / "surveys" / "sikkerhedskonsulent-2024.yaml")
+    coded = review.with_keys(ui.load_coded(env / "kodet" / "coded.csv", survey), "kodet")
+    state = review.review_state(coded, s.current_all("kodet"))
+    texts, labels = review.training_set(state, Q8)
+    assert labels == [["tilgaengelighed", "kurser_oplaeg"]]
+    workbook = pd.read_excel(BytesIO(review.coded_download(state, survey)), sheet_name="Alle svar", dtype=str)
+    row = workbook.set_index("respondent_id").loc["3002"]
+    assert (row["themes"], row["source"], row["coder"]) == ("tilgaengelighed|kurser_oplaeg", "adjudicated", "Lone")
+
+
+def test_the_excel_download_is_masked(env):
+    from io import BytesIO
+
+    from textmine import load_survey, review, ui
+
+    write_variant(env, r3003="Kontakt Jens Jensen, cpr 010203-1234, tlf. 20304050.")
+    survey = load_survey(ROOT / "data" / "surveys" / "sikkerhedskonsulent-2024.yaml")
+    state = review.review_state(review.with_keys(ui.load_coded(env / "kodet" / "coded.csv", survey), "kodet"), {})
+    workbook = pd.read_excel(BytesIO(review.coded_download(state, survey)), sheet_name=None, dtype=str)
+    cells = " ".join(str(v) for sheet in workbook.values() for v in sheet.to_numpy().ravel())
+    assert "010203-1234" not in cells and "20304050" not in cells and "Jens Jensen" not in cells
+    assert "[CPR]" in cells
+    at = open_page("eksport")
+    assert [b.label for b in at.download_button][0] == "Hent kodede svar (Excel)"

@@ -72,7 +72,7 @@ def pairwise(judgements: pd.DataFrame, theme_ids, coders=None) -> tuple[pd.DataF
     kappa is defined) and exact (share with identical theme sets); per_theme has one kappa column
     per pair, a row per theme.
     """
-    wide = coder_table(judgements, coders)
+    wide = coder_table(_shared(judgements, coders), coders)
     rows, per_theme = [], {}
     for a, b in combinations(list(wide.columns), 2):
         both = wide[[a, b]].dropna()
@@ -87,11 +87,21 @@ def pairwise(judgements: pd.DataFrame, theme_ids, coders=None) -> tuple[pd.DataF
     return pd.DataFrame(rows, columns=COLUMNS), pd.DataFrame(per_theme, index=list(theme_ids))
 
 
+def _shared(judgements: pd.DataFrame, coders) -> pd.DataFrame:
+    """The judgements of ``coders`` on answers at least two of them coded (the model codes every answer,
+    so this keeps the pivot to the double-coded sample)."""
+    if coders is not None:
+        judgements = judgements[judgements[C.CODER].isin(list(coders))]
+    per_key = judgements.drop_duplicates([C.KEY, C.CODER])[C.KEY].value_counts()
+    return judgements[judgements[C.KEY].isin(per_key.index[per_key >= 2])]
+
+
 def disagreements(judgements: pd.DataFrame, coders) -> pd.DataFrame:
     """Answers that two or more of ``coders`` coded differently: one row per answer, a column per coder."""
-    wide = coder_table(judgements, coders)
+    wide = coder_table(_shared(judgements, coders), coders)
     if wide.empty:
         return wide
-    coded = wide.notna().sum(axis=1) >= 2
-    differ = wide.apply(lambda row: row.dropna().nunique() > 1, axis=1)
-    return wide[coded & differ]
+    coded = wide[wide.notna().sum(axis=1) >= 2]
+    # Distinct theme sets per answer, counted in one pass (a row-wise apply takes seconds at 20,000 answers).
+    distinct = coded.stack().groupby(level=0).nunique()
+    return coded[distinct.reindex(coded.index).to_numpy() > 1]
