@@ -16,13 +16,14 @@ import pandas as pd
 
 from . import columns as C
 from .codebook import Codebook
-from .coding import Coder, code_survey
+from .coding import Coder, code_survey, coded_workbook
 from .classify import binarize
 from .evaluate import Evaluation, cross_validate, evaluate_model
 from .models import shipped_training_path
 from .projects import Project
 from .queue import review_queue
-from .safe import write_csv
+from .redact import redact_table
+from .safe import write_csv, xlsx_bytes
 from .store import Decision, Store
 from .survey import load_survey
 from .training import read_labelled, train
@@ -170,6 +171,24 @@ def final_coded(state: pd.DataFrame) -> pd.DataFrame:
     """
     out = state.assign(**{"suggested_themes": state[C.THEMES], C.THEMES: state[C.FINAL]})
     return out.drop(columns=[C.KEY, C.FINAL, C.VERSION])
+
+
+def coded_download(state: pd.DataFrame, survey, masked: pd.Series | None = None) -> bytes:
+    """The coded Excel file as the app offers it: the final codes, personal data masked.
+
+    ``masked`` holds the answers already masked, by store key (the app computes them once);
+    without it the answers are masked here. Downloads leave the app and reach other readers.
+
+    Examples
+    --------
+    >>> Path("kodede-svar.xlsx").write_bytes(coded_download(state, survey))  # doctest: +SKIP
+    """
+    final = final_coded(state)
+    if masked is None:
+        final = redact_table(final, C.TEXT)
+    else:
+        final = final.assign(**{C.TEXT: masked.reindex(state[C.KEY].to_numpy()).to_numpy()})
+    return xlsx_bytes(coded_workbook(final, survey))
 
 
 def starred_pairs(state: pd.DataFrame, starred) -> list[tuple[str, str]]:

@@ -33,7 +33,10 @@ def show_answer(row: pd.Series, survey: Survey, codebook: Codebook | None, text:
         st.caption("Respondentens lukkede svar")
         closed = [(label, ui.answer_text(survey, col, row[col])) for col, label in survey.column_labels().items()
                   if col in row.index]
-        st.dataframe(pd.DataFrame(closed, columns=["Spørgsmål", "Svar"]), hide_index=True, key="kod_closed")
+        # Fixed widths: long question texts would otherwise push the answers out of sight.
+        st.dataframe(pd.DataFrame(closed, columns=["Spørgsmål", "Svar"]), hide_index=True, key="kod_closed",
+                     column_config={"Spørgsmål": st.column_config.TextColumn(width="medium"),
+                                    "Svar": st.column_config.TextColumn(width="medium")})
     with right:
         if blind:
             st.caption("Dobbeltkodning: modellens forslag og kollegernes koder er skjult.")

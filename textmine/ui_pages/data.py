@@ -38,11 +38,13 @@ else:
 
 st.subheader("Ny undersøgelse")
 bundled = projects.survey_choices(ui_app.ROOT)
+# Next year's export most often fits the definition of the survey open now.
+same = next((i + 1 for i, p in enumerate(bundled) if p.resolve() == project.survey.resolve()), 0)
 with st.form("data_new", clear_on_submit=False):
     title = st.text_input("Navn", key="data_title", placeholder="fx Sikkerhedskonsulentordningen 2025")
     upload = st.file_uploader("Eksport fra spørgeskemaværktøjet (CSV eller XLSX)", type=["csv", "txt", "xlsx", "xlsm"],
                               key="data_export")
-    choice = st.selectbox("Spørgeskemadefinition", [None, *bundled], key="data_survey",
+    choice = st.selectbox("Spørgeskemadefinition", [None, *bundled], key="data_survey", index=same,
                           format_func=lambda p: "Upload min egen …" if p is None else p.stem)
     own = st.file_uploader("Egen spørgeskemadefinition med koderammer (YAML)", type=["yaml", "yml"],
                            accept_multiple_files=True, key="data_own_survey",

@@ -9,12 +9,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from textmine import columns as C
 from textmine import review, ui_app
-from textmine.coding import coded_workbook
-from textmine.redact import redact_table
 from textmine.report import build_report
-from textmine.safe import xlsx_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -27,16 +23,11 @@ human = int(review.is_coded(cur.state).sum())
 st.markdown(f"{len(final)} svar, heraf {human} kodet af en analytiker. Filerne bruger de endelige koder: "
             "analytikernes, hvor de findes, ellers modellens forslag. Personoplysninger er maskeret.")
 
-
-@st.cache_data(show_spinner="Laver Excel-filen …", max_entries=4)
-def coded_xlsx(slug: str, stamp: float, _final, decisions: int) -> bytes:
-    # Downloads leave the app and reach other readers: personal data in answers is masked.
-    return xlsx_bytes(coded_workbook(redact_table(_final, C.TEXT), cur.survey))
-
-
-decisions = int(cur.state[C.VERSION].sum())   # changes with every decision, so the file is made anew
+masked = ui_app.masked_texts(cur.project, ui_app.mtime(cur.project.coded))
+# The workbook is built when the analyst clicks (on its own thread), never on a rerun: with
+# 100,000 answers writing it takes longer than a page may.
 st.download_button("Hent kodede svar (Excel)", key="download_xlsx", mime=XLSX, file_name="kodede-svar.xlsx",
-                   data=coded_xlsx(cur.project.slug, ui_app.mtime(cur.project.coded), final, decisions))
+                   data=lambda state=cur.state, survey=cur.survey: review.coded_download(state, survey, masked))
 
 st.subheader("Rapport")
 starred = cur.store.starred(cur.project.slug)

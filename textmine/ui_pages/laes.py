@@ -87,5 +87,6 @@ if survey.group_by is not None and len(shown):
     st.caption("Antal af de viste svar med hvert tema. Et svar med flere temaer tælles under hvert af dem.")
     counts = ui.theme_counts_by(shown, codebook, by.column, by.labels, theme_column=C.FINAL)
     st.dataframe(counts, key="theme_counts")
-    st.bar_chart(counts.drop(index=ui.ANTAL_SVAR, columns=ui.I_ALT), horizontal=True, stack=True,
-                 x_label="Antal svar")
+    # In code-frame order like the table; with horizontal bars the count is on the y parameter's axis.
+    st.bar_chart(counts.drop(index=ui.ANTAL_SVAR, columns=ui.I_ALT), horizontal=True, stack=True, sort=False,
+                 x_label="", y_label="Antal svar")
