@@ -320,3 +320,23 @@ def test_the_excel_download_is_masked(env):
     assert "[CPR]" in cells
     at = open_page("eksport")
     assert [b.label for b in at.download_button][0] == "Hent kodede svar (Excel)"
+
+
+def test_read_page_shows_many_answers_a_page_at_a_time(env):
+    from conftest import coded_frame
+
+    from textmine.safe import write_csv
+
+    base = coded_frame()
+    many = pd.concat([base.iloc[:6].assign(respondent_id=[str(5000 + 6 * i + j) for j in range(6)])
+                      for i in range(50)], ignore_index=True)          # 300 answers, 150 from a kommune
+    write_csv(many, env / "kodet" / "coded.csv")
+    at = open_page()
+    assert len(table(at, "Svar")) == 100
+    at.number_input(key=f"page_{Q8}").set_value(3).run()
+    assert table(at, "Svar")["Respondent"].tolist() == [str(r) for r in range(5200, 5300)]
+    at.multiselect(key="filter_q1_organisation").select("Kommune").run()
+    # 150 answers left: two pages, and the page shown moves back to the last one.
+    assert at.number_input(key=f"page_{Q8}").value == 2
+    assert len(table(at, "Svar")) == 50
+    assert "150 af 300 svar" in " ".join(m.value for m in at.markdown)

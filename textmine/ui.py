@@ -37,6 +37,7 @@ ANTAL_SVAR = "Antal svar"
 IKKE_BESVARET = "Ikke besvaret"
 
 SENTIMENTS = ("positiv", "negativ", "blandet", "neutral")
+PAGE_SIZE = 100   # answers per page of the reading table
 
 _FLAG_TEXT = {1: "Ja", 0: "Nej"}
 _BOOL = {"true": True, "false": False, "1": True, "0": False, "": False}
@@ -175,6 +176,12 @@ def answer_text(survey: Survey, column: str, value) -> str:
     return str(value)
 
 
+def _answer_texts(survey: Survey, column: str, values: pd.Series) -> list[str]:
+    # Few distinct answers per closed question: each is turned into text once.
+    shown = {v: answer_text(survey, column, v) for v in values.dropna().unique()}
+    return [shown.get(v, "") if pd.notna(v) else "" for v in values]
+
+
 def comment_rows(df: pd.DataFrame, survey: Survey, codebook: Codebook | None, *, mask: bool = True,
                  masked: pd.Series | None = None, starred=None, theme_column: str = C.THEMES) -> pd.DataFrame:
     """The comments as the app shows them, with Danish column names.
@@ -206,7 +213,7 @@ def comment_rows(df: pd.DataFrame, survey: Survey, codebook: Codebook | None, *,
         RESPONDENT: df[C.RESPONDENT_ID].astype(str).to_numpy(),
         SVAR: text.to_numpy(),
         TEMAER: [", ".join(theme_label(codebook, t) for t in ids) for ids in themes],
-        SIKKERHED: [_confidence(df, i, ids) for i, ids in zip(df.index, themes)],
+        SIKKERHED: _confidence(df, themes),
         GENNEMSYN: review,
     })
     if C.SOURCE in df.columns:
@@ -215,7 +222,7 @@ def comment_rows(df: pd.DataFrame, survey: Survey, codebook: Codebook | None, *,
         rows[CITAT] = df[C.KEY].isin(set(starred)).to_numpy()
     for column, label in survey.column_labels().items():
         if column in df.columns:
-            rows[label] = [answer_text(survey, column, v) for v in df[column]]
+            rows[label] = _answer_texts(survey, column, df[column])
     return rows
 
 
@@ -236,19 +243,43 @@ def search(df: pd.DataFrame, query: list[frozenset[str]], index: pd.Series) -> p
     return df[keep].reset_index(drop=True)
 
 
+def theme_counts(df: pd.DataFrame, theme_column: str = C.THEMES) -> pd.Series:
+    """How many answers carry each theme id (one pass over the answers)."""
+    ids = df[theme_column].fillna("").astype(str).str.split(C.THEME_SEP).explode().str.strip()
+    return ids[ids != ""].value_counts()
+
+
 def theme_count_label(df: pd.DataFrame, codebook: Codebook | None, theme_id: str,
-                      theme_column: str = C.THEMES) -> str:
-    """'Tilgængelighed og responstid (12)' for a theme picker; '' is every theme."""
+                      theme_column: str = C.THEMES, counts: pd.Series | None = None) -> str:
+    """'Tilgængelighed og responstid (12)' for a theme picker; '' is every theme.
+
+    ``counts`` (``theme_counts(df)``) saves counting again for each option of the picker.
+    """
     if not theme_id:
         return f"Alle temaer ({len(df)})"
-    n = int(df[theme_column].map(lambda cell: theme_id in C.split_themes(cell)).sum()) if len(df) else 0
-    return f"{theme_label(codebook, theme_id)} ({n})"
+    counts = theme_counts(df, theme_column) if counts is None else counts
+    return f"{theme_label(codebook, theme_id)} ({int(counts.get(theme_id, 0))})"
 
 
-def _confidence(df: pd.DataFrame, index, theme_ids: list[str]) -> float:
-    probs = [df.at[index, C.p_column(t)] for t in theme_ids if C.p_column(t) in df.columns]
-    probs = [float(p) for p in probs if pd.notna(p)]
-    return round(100 * max(probs), 1) if probs else math.nan
+def page_of(df: pd.DataFrame, page: int, size: int = PAGE_SIZE) -> pd.DataFrame:
+    """Rows ``(page - 1) * size`` up to ``page * size``: the app never sends 100,000 rows to the browser."""
+    start = (max(int(page), 1) - 1) * size
+    return df.iloc[start:start + size]
+
+
+def page_count(n: int, size: int = PAGE_SIZE) -> int:
+    return max(1, -(-n // size))
+
+
+def _confidence(df: pd.DataFrame, themes: list[list[str]]) -> list[float]:
+    columns = [c for c in df.columns if c.startswith(C.P_PREFIX)]
+    probs = df[columns].to_numpy(dtype=float) if columns else None
+    where = {c.removeprefix(C.P_PREFIX): i for i, c in enumerate(columns)}
+    out = []
+    for row, ids in enumerate(themes):
+        found = [probs[row, where[t]] for t in ids if t in where and not math.isnan(probs[row, where[t]])]
+        out.append(round(100 * max(found), 1) if found else math.nan)
+    return out
 
 
 def theme_counts_by(df: pd.DataFrame, codebook: Codebook | None, by_column: str, order,

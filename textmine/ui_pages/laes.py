@@ -48,9 +48,18 @@ st.markdown(ui.summary_line(shown, len(answers)))
 if answers.empty:
     st.info("Ingen har svaret på dette spørgsmål.")
 
+counts = ui.theme_counts(shown, C.FINAL)
 view = st.selectbox("Vis tema", ["", *ui.theme_options(answers, codebook, C.FINAL)], key=f"view_{column}",
-                    format_func=lambda t: ui.theme_count_label(shown, codebook, t, C.FINAL))
+                    format_func=lambda t: ui.theme_count_label(shown, codebook, t, C.FINAL, counts))
 listed = ui.filter_answers(shown, themes=[view] if view else (), theme_column=C.FINAL)
+pages = ui.page_count(len(listed))
+if pages > 1:
+    if st.session_state.get(f"page_{column}", 1) > pages:   # the filters left fewer pages than the one shown
+        st.session_state[f"page_{column}"] = pages
+    number = st.number_input(f"Side (af {pages})", min_value=1, max_value=pages, step=1, key=f"page_{column}",
+                             help=f"{ui.PAGE_SIZE} svar pr. side.")
+    st.caption(f"Svar {(number - 1) * ui.PAGE_SIZE + 1}–{min(number * ui.PAGE_SIZE, len(listed))} af {len(listed)}")
+    listed = ui.page_of(listed, number)
 rows = ui.comment_rows(listed, survey, codebook, masked=ui_app.masked_texts(cur.project, stamp),
                        starred=starred, theme_column=C.FINAL)
 # Respondents' text reaches the screen only as dataframe cells, which are never rendered as markdown or HTML.
