@@ -340,3 +340,31 @@ def test_read_page_shows_many_answers_a_page_at_a_time(env):
     assert at.number_input(key=f"page_{Q8}").value == 2
     assert len(table(at, "Svar")) == 50
     assert "150 af 300 svar" in " ".join(m.value for m in at.markdown)
+
+
+def test_a_slow_review_queue_is_computed_while_the_analyst_codes(env, monkeypatch):
+    import threading
+
+    from textmine import review, ui_app
+
+    release, real = threading.Event(), review.queue_order
+
+    def slow(answers, coder):
+        release.wait(30)
+        return real(answers, coder)
+
+    monkeypatch.setattr(ui_app, "QUEUE_IN_BACKGROUND", 0)
+    monkeypatch.setattr(review, "queue_order", slow)
+    at = open_page("kod", coder="Mette")
+    # Meanwhile the flagged answers come first, the most doubtful (p = 0.55) before the other.
+    assert at.subheader[0].value == "Respondent 3005"
+    assert "beregnes stadig" in " ".join(c.value for c in at.caption)
+    release.set()
+    for _ in range(100):                        # the page picks the queue up on a later rerun
+        threading.Event().wait(0.1)
+        if "beregnes stadig" not in " ".join(c.value for c in at.run().caption):
+            break
+    assert "beregnes stadig" not in " ".join(c.value for c in at.caption)
+    assert (env / "kodet" / "queue-q8_kommentar.json").exists()
+    again = open_page("kod", coder="Ali")      # a new session, and after a restart, reuses the saved order
+    assert not any("beregnes stadig" in c.value for c in again.caption)

@@ -81,6 +81,17 @@ def queue_order(answers: pd.DataFrame, coder: Coder) -> list[str]:
     return answers[C.KEY].to_numpy()[queue["position"].to_numpy()].tolist()
 
 
+def quick_order(answers: pd.DataFrame) -> list[str]:
+    """A stand-in for the review queue while it is computed: flagged answers first, then those whose
+    theme probabilities lie closest to a coin toss (read from the coded file, no model run)."""
+    columns = [c for c in answers.columns if c.startswith(C.P_PREFIX)]
+    if answers.empty or not columns:
+        return answers[C.KEY].tolist()
+    doubt = (answers[columns].astype(float) - 0.5).abs().min(axis=1).fillna(0.5)
+    order = pd.DataFrame({"flag": ~answers[C.NEEDS_REVIEW].astype(bool), "doubt": doubt.to_numpy()})
+    return answers[C.KEY].to_numpy()[order.sort_values(["flag", "doubt"], kind="stable").index].tolist()
+
+
 def next_key(order: Sequence[str], state: pd.DataFrame, skipped=()) -> str | None:
     """The first key in ``order`` that nobody has coded and that was not skipped."""
     done = set(state.loc[is_coded(state), C.KEY]) | set(skipped)

@@ -8,7 +8,9 @@ keyed by file modification times so a survey coded again is read again.
 from __future__ import annotations
 
 import json
+import logging
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from .io import read_export
 from .nlp import load_analyzer
 from .projects import Project, list_projects
 from .redact import mask_series
+from .safe import write_json
 from .store import Store
 from .survey import Survey, load_survey
 
@@ -132,12 +135,52 @@ def query_forms(query: str) -> list[frozenset[str]]:
     return [frozenset(tok.forms) for doc in load_analyzer().analyze([query]) for tok in doc if tok.forms]
 
 
+QUEUE_IN_BACKGROUND = 5000   # above this many answers the queue is computed while the analyst codes
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="textmine-queue")
+
+
 @st.cache_resource(show_spinner="Ordner svarene efter, hvad der lærer modellen mest …", max_entries=16)
-def queue(project: Project, stamp: float, column: str, codebook: Codebook) -> list[str]:
-    """One question's answer keys, most useful to code first (recomputed when the survey is coded again)."""
+def queue_job(project: Project, stamp: float, column: str, codebook: Codebook) -> Future:
+    """One question's answer keys, most useful to code first, as a future (done at once for small surveys).
+
+    The review queue runs the model over every answer: a minute at 100,000 answers. Above
+    ``QUEUE_IN_BACKGROUND`` answers it runs on a worker thread and the page uses ``quick_order``
+    until it is done. The result is saved beside the coded file, so an app restart reuses it.
+    """
     coded = get_coded(project, stamp, mtime(project.survey))
     answers = coded[coded[C.COLUMN] == column]
-    return review.queue_order(answers, coder_for(project, codebook, mtime(project.models / codebook.codebook)))
+    model_stamp = mtime(project.models / codebook.codebook)
+    coder = coder_for(project, codebook, model_stamp)
+    saved = project.coded_dir / f"queue-{column}.json"
+    tag = {"coded": stamp, "model": model_stamp}
+    if saved.exists():
+        found = json.loads(saved.read_text(encoding="utf-8"))
+        if found.get("tag") == tag and len(found.get("keys", [])) == len(answers):
+            return _done(found["keys"])
+
+    def work() -> list[str]:
+        keys = review.queue_order(answers, coder)
+        write_json({"tag": tag, "keys": keys}, saved)
+        return keys
+
+    return _POOL.submit(work) if len(answers) > QUEUE_IN_BACKGROUND else _done(work())
+
+
+def queue(project: Project, stamp: float, column: str, codebook: Codebook) -> list[str] | None:
+    """The review queue's order, or None while it is still being computed (or failed: logged)."""
+    job = queue_job(project, stamp, column, codebook)
+    if not job.done():
+        return None
+    if job.exception() is not None:
+        logging.getLogger("textmine.app").error("review queue failed", exc_info=job.exception())
+        return None
+    return job.result()
+
+
+def _done(value) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

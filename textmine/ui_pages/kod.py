@@ -46,6 +46,10 @@ if lane:
 else:
     stamp = ui_app.mtime(cur.project.coded)
     order = answers[C.KEY].tolist() if in_order else ui_app.queue(cur.project, stamp, column, codebook)
+    if order is None:
+        order = review.quick_order(answers)
+        st.caption("Rækkefølgen efter, hvad der lærer modellen mest, beregnes stadig; indtil da kommer de svar "
+                   "først, som modellen er mest i tvivl om.")
     shown_state = answers
     for col, row in review.progress(state).iterrows():
         label = ui.field_label(survey, col)
