@@ -353,7 +353,7 @@ def test_a_slow_review_queue_is_computed_while_the_analyst_codes(env, monkeypatc
         release.wait(30)
         return real(answers, coder)
 
-    monkeypatch.setattr(ui_app, "QUEUE_IN_BACKGROUND", 0)
+    monkeypatch.setattr(ui_app, "BACKGROUND_ABOVE", 0)
     monkeypatch.setattr(review, "queue_order", slow)
     at = open_page("kod", coder="Mette")
     # Meanwhile the flagged answers come first, the most doubtful (p = 0.55) before the other.

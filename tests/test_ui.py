@@ -135,3 +135,16 @@ def test_escape_markdown_leaves_no_markup_active(text):
     escaped = ui.escape_markdown(text)
     assert escaped.replace("\\", "") == text
     assert all(escaped[i - 1] == "\\" for i, ch in enumerate(escaped) if ch in "*<>$[]#" and i > 0)
+
+
+@pytest.mark.parametrize("query, found", [
+    ([frozenset({"lovgivningen", "lovgivning"})], ["1", "2", "3"]),        # base form, compound, plural
+    ([frozenset({"lovgivning"}), frozenset({"udland", "udlandet"})], ["2"]),  # every word must be there
+    ([frozenset({"c++"})], ["4"]),                                          # regex characters are literal
+    ([], ["1", "2", "3", "4"]),
+])
+def test_search_in_text_until_the_lemmas_are_ready(query, found):
+    df = pd.DataFrame({"key": ["a", "b", "c", "d"], "respondent_id": ["1", "2", "3", "4"]})
+    texts = pd.Series(["Dansk LOVGIVNING er svær", "Viden om udlandslovgivningen", "Mange lovgivninger",
+                       "Vi bruger C++ og Excel"], index=["a", "b", "c", "d"])
+    assert ui.search_text(df, query, texts)["respondent_id"].tolist() == found

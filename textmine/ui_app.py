@@ -33,6 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PROJECT_KEY = "project"
 CODER_KEY = "coder"
 NEXT_PROJECT_KEY = "project_next"
+# Above this many answers the model and spaCy runs (review queue, search index) go to a worker
+# thread, so no page waits for them; below it they take a moment and are done at once.
+BACKGROUND_ABOVE = 5000
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="textmine-work")
 
 
 @dataclass(frozen=True)
@@ -122,12 +126,31 @@ def raw_texts(project: Project, stamp: float) -> pd.Series:
 
 
 @st.cache_resource(show_spinner="Lemmatiserer svarene til søgning …", max_entries=8)
-def lemma_index(project: Project, stamp: float) -> pd.Series:
-    """Each answer's words, lemmas and compound parts (lower case), by store key, for word search."""
+def lemma_job(project: Project, stamp: float) -> Future:
+    """Each answer's words, lemmas and compound parts (lower case), by store key, as a future.
+
+    Lemmatising runs spaCy over every answer: above ``BACKGROUND_ABOVE`` answers it runs on
+    the worker thread (started when Læs first opens) and the search uses ``ui.search_text`` until then.
+    """
     coded = get_coded(project, stamp, mtime(project.survey))
-    docs = load_analyzer().analyze(coded[C.TEXT].astype(str).tolist())
-    return pd.Series([frozenset(f for tok in doc for f in tok.forms) for doc in docs],
-                     index=coded[C.KEY].to_numpy(), dtype=object)
+    keys, texts = coded[C.KEY].to_numpy(), coded[C.TEXT].astype(str).tolist()
+
+    def work() -> pd.Series:
+        docs = load_analyzer().analyze(texts)
+        return pd.Series([frozenset(f for tok in doc for f in tok.forms) for doc in docs], index=keys, dtype=object)
+
+    return _POOL.submit(work) if len(texts) > BACKGROUND_ABOVE else _done(work())
+
+
+def lemma_index(project: Project, stamp: float) -> pd.Series | None:
+    """The word index for search, or None while it is being computed."""
+    job = lemma_job(project, stamp)
+    if not job.done():
+        return None
+    if job.exception() is not None:
+        logging.getLogger("textmine.app").error("lemma index failed", exc_info=job.exception())
+        return None
+    return job.result()
 
 
 def query_forms(query: str) -> list[frozenset[str]]:
@@ -135,16 +158,12 @@ def query_forms(query: str) -> list[frozenset[str]]:
     return [frozenset(tok.forms) for doc in load_analyzer().analyze([query]) for tok in doc if tok.forms]
 
 
-QUEUE_IN_BACKGROUND = 5000   # above this many answers the queue is computed while the analyst codes
-_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="textmine-queue")
-
-
 @st.cache_resource(show_spinner="Ordner svarene efter, hvad der lærer modellen mest …", max_entries=16)
 def queue_job(project: Project, stamp: float, column: str, codebook: Codebook) -> Future:
     """One question's answer keys, most useful to code first, as a future (done at once for small surveys).
 
     The review queue runs the model over every answer: a minute at 100,000 answers. Above
-    ``QUEUE_IN_BACKGROUND`` answers it runs on a worker thread and the page uses ``quick_order``
+    ``BACKGROUND_ABOVE`` answers it runs on a worker thread and the page uses ``quick_order``
     until it is done. The result is saved beside the coded file, so an app restart reuses it.
     """
     coded = get_coded(project, stamp, mtime(project.survey))
@@ -163,7 +182,7 @@ def queue_job(project: Project, stamp: float, column: str, codebook: Codebook) -
         write_json({"tag": tag, "keys": keys}, saved)
         return keys
 
-    return _POOL.submit(work) if len(answers) > QUEUE_IN_BACKGROUND else _done(work())
+    return _POOL.submit(work) if len(answers) > BACKGROUND_ABOVE else _done(work())
 
 
 def queue(project: Project, stamp: float, column: str, codebook: Codebook) -> list[str] | None:

@@ -39,8 +39,12 @@ with st.sidebar:
 
 stamp = ui_app.mtime(cur.project.coded)
 shown = ui.filter_answers(answers, themes=themes, closed=closed, sentiment=moods, theme_column=C.FINAL)
-if query.strip():
-    shown = ui.search(shown, ui_app.query_forms(query), ui_app.lemma_index(cur.project, stamp))
+index = ui_app.lemma_index(cur.project, stamp)     # started now, so it is ready by the first search
+if query.strip() and index is not None:
+    shown = ui.search(shown, ui_app.query_forms(query), index)
+elif query.strip():
+    shown = ui.search_text(shown, ui_app.query_forms(query), ui_app.masked_texts(cur.project, stamp))
+    st.caption("Søgningen i bøjede former forberedes stadig; indtil da findes ordet som en del af et ord.")
 starred = cur.store.starred(cur.project.slug)
 
 st.subheader(ui.field_label(survey, column))
