@@ -83,7 +83,7 @@ def save_model(model: ThemeClassifier, path, *, training: dict, metrics: dict, n
     try:
         sp.save_npz(tmp / COEF, sp.csr_matrix(model.coef_))
         np.savez(tmp / WEIGHTS, intercept=model.intercept_, calibration=model.calibration_,
-                 thresholds=model.thresholds_)
+                 thresholds=model.thresholds_, **_review_weights(model))
         (tmp / META).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         if path.exists():
             old = path.with_name(f".{path.name}-old")
@@ -96,6 +96,12 @@ def save_model(model: ThemeClassifier, path, *, training: dict, metrics: dict, n
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return path
+
+
+def _review_weights(model: ThemeClassifier) -> dict:
+    coef, empty = getattr(model, "confidence_coef_", None), getattr(model, "empty_below_", None)
+    return {"confidence": np.zeros(0) if coef is None else np.asarray(coef),
+            "empty_below": np.nan if empty is None else float(empty)}
 
 
 def read_meta(path) -> dict:
@@ -127,6 +133,7 @@ def load_model(path, codebook: Codebook) -> tuple[ThemeClassifier, dict]:
         coef = sp.load_npz(path / COEF).tocsr()
         with np.load(path / WEIGHTS, allow_pickle=False) as w:
             intercept, calibration, thresholds = w["intercept"], w["calibration"], w["thresholds"]
+            review = {key: w[key] for key in ("confidence", "empty_below") if key in w.files}
     except (FileNotFoundError, ValueError, OSError, KeyError) as exc:
         raise ModelError(f"modellen i '{path}' kan ikke læses: {exc}") from None
     if coef.shape[0] != len(codebook.ids) or intercept.shape != (len(codebook.ids),):
@@ -138,6 +145,10 @@ def load_model(path, codebook: Codebook) -> tuple[ThemeClassifier, dict]:
     model.calibration_, model.thresholds_ = calibration, thresholds
     model.review_tau_ = float(meta.get("review_tau", 0.6))
     model.calibrated_ = bool(meta.get("calibrated", False))
+    # Older models have no set-confidence stage: the product of per-theme certainties stands in.
+    model.confidence_coef_ = review["confidence"] if review.get("confidence", np.zeros(0)).size else None
+    empty = float(review.get("empty_below", np.nan))
+    model.empty_below_ = None if np.isnan(empty) else empty
     model.classes_ = np.array(codebook.ids)
     model.n_train_ = meta.get("training", {}).get("n", 0)
     return model, meta
