@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import ROOT
 
@@ -35,6 +36,21 @@ def test_gold_sets_are_big_enough_and_separate_from_training(codebook_q8, codebo
                                                         codebook_q8)[0]}
     overlap = [t for t in gold_q8[0] if t.casefold() in training and len(t) > 12]
     assert overlap == []
+
+
+@pytest.mark.parametrize("name", ["q8", "q4-andet", "q1-andet"])
+def test_no_training_answer_is_a_near_copy_of_a_gold_answer(name):
+    """Gold measures comments the model never saw: no training answer within 0.85 character-n-gram cosine."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    gold, training = (pd.read_csv(folder / f"sikkerhedskonsulent-2024-{name}.csv", dtype=str,
+                                  keep_default_na=False)["text"].tolist() for folder in (GOLD, ROOT / "data/training"))
+    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).fit(gold + training)
+    similarity = cosine_similarity(vectors.transform(gold), vectors.transform(training))
+    near = [(gold[i], training[similarity[i].argmax()]) for i in range(len(gold))
+            if len(gold[i]) > 25 and similarity[i].max() >= 0.85]
+    assert near == []
 
 
 def test_shipped_model_generalises_to_unseen_gold_answers(shipped_on_gold_q8):
@@ -99,7 +115,7 @@ def test_review_queue_puts_unsure_and_disagreeing_answers_first(codebook_q8):
              "Det var sådan set fint, men måske lidt for meget"]
     queue = review_queue(texts, model, coded_counts={t: 50 for t in codebook_q8.ids})
     assert list(queue.columns[:3]) == ["position", "text", "score"]
-    assert {"low_confidence", "rules_disagree", "rare_theme"} <= set(queue.columns)
+    assert {"low_confidence", "uncertain_themes", "rules_disagree", "rare_theme"} <= set(queue.columns)
     assert queue["score"].is_monotonic_decreasing
     assert queue["position"].iloc[-1] in (0, 1)          # the clear answers come last
     again = review_queue(texts, model, coded_counts={t: 50 for t in codebook_q8.ids})

@@ -167,13 +167,13 @@ def evaluate_file(gold, codebook: Codebook, *, model_path=None, cv: int | None =
     """
     from .coding import Coder
     from .models import shipped_training_path
-    from .training import read_labelled
+    from .training import read_labelled, read_shipped
 
     texts, labels = read_labelled(gold, codebook, empty_means_none=True)
     if cv or curve:
         k = cv or 5
         shipped = shipped_training_path(codebook)
-        extra = read_labelled(shipped, codebook, drop_unknown=True) if shipped else ((), ())
+        extra = read_shipped(shipped, codebook) if shipped else ((), ())
         ev = cross_validate(texts, labels, codebook, k=k, extra=extra)
         table = learning_curve(texts, labels, codebook, k=k) if curve else None
         source = f"{k}-fold krydsvalidering på {len(texts)} svar + {len(extra[0])} medfølgende eksempler"

@@ -53,6 +53,11 @@ def read_labelled(path, codebook: Codebook, *, drop_unknown: bool = False,
     return texts, labels
 
 
+def read_shipped(path, codebook: Codebook) -> tuple[list[str], list[list[str]]]:
+    """The shipped coded examples of a frame: themes of an older frame dropped, an empty cell means no theme fits."""
+    return read_labelled(path, codebook, drop_unknown=True, empty_means_none=True)
+
+
 def combine(analyst: tuple[list, list], shipped: tuple[list, list]) -> tuple[list[str], list[list[str]]]:
     """Analysts' coding first; a shipped example with the same text is left out."""
     seen = {t.casefold() for t in analyst[0]}
@@ -78,7 +83,7 @@ def train(labelled, codebook: Codebook, out, *, use_shipped: bool = True, cv: in
     shipped = ([], [])
     shipped_path = shipped_training_path(codebook) if use_shipped else None
     if shipped_path is not None:
-        shipped = read_labelled(shipped_path, codebook, drop_unknown=True)
+        shipped = read_shipped(shipped_path, codebook)
         sources.append({"file": f"data/training/{shipped_path.name}", "n": len(shipped[0])})
     texts, labels = combine(analyst, shipped)
     if not texts:
