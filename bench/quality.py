@@ -34,7 +34,7 @@ from textmine.evaluate import cross_validate  # noqa: E402
 from textmine.models import shipped_training_path  # noqa: E402
 from textmine.queue import review_queue  # noqa: E402
 from textmine.rules import KeywordMatcher  # noqa: E402
-from textmine.training import read_labelled  # noqa: E402
+from textmine.training import read_labelled, read_shipped  # noqa: E402
 
 FRAMES = {"q8": "sikkerhedskonsulent-q8.yaml", "q4-andet": "sikkerhedskonsulent-q4-andet.yaml",
           "q1-andet": "sikkerhedskonsulent-q1-andet.yaml"}
@@ -152,11 +152,28 @@ def queue_simulation(texts, labels, cb, extra_raw, batch=20, rounds=8, seed=0) -
     return curves
 
 
+def report_queue(name, texts, labels, cb, *, seeds: int, batch: int = 20, rounds: int = 8) -> None:
+    """Mean learning curves over ``seeds`` splits, and how many coded answers each order needs."""
+    runs = [queue_simulation(texts, labels, cb, ((), ()), batch=batch, rounds=rounds, seed=s) for s in range(seeds)]
+    curves = {k: np.mean([r[k] for r in runs], axis=0) for k in ("queue", "random")}
+    step = min(batch, max(1, (len(texts) - len(texts) // 5) // rounds))
+    coded = [step * r for r in range(rounds + 1)]
+    print(f"  learning order ({name}): macro-F1 on a held-out fifth, mean of {seeds} splits, starting from the"
+          " frame alone")
+    print(f"    {'coded':7} " + " ".join(f"{n:5d}" for n in coded))
+    for strategy, curve in curves.items():
+        print(f"    {strategy:7} " + " ".join(f"{v:.3f}" for v in curve))
+    for target in np.round(np.linspace(curves["random"][0], max(curves["random"]), 5)[2:], 2):
+        need = {k: next((n for n, v in zip(coded, c) if v >= target), None) for k, c in curves.items()}
+        print(f"    to reach macro-F1 {target:.2f}: queue {need['queue']} answers, random {need['random']}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--frames", nargs="*", default=list(FRAMES))
     ap.add_argument("--no-spacy", action="store_true")
     ap.add_argument("--queue", action="store_true")
+    ap.add_argument("--seeds", type=int, default=6, help="held-out splits the learning-order curves average over")
     args = ap.parse_args()
     print(f"NLP: {load_analyzer().name}")
     print(f"{'frame':10} {'route':10} {'macro-F1':>9} {'exact':>7} {'flagged':>8} {'exact unflagged':>16} {'secs':>6}")
@@ -165,7 +182,7 @@ def main() -> None:
         texts, labels = read_labelled(ROOT / "data" / "gold" / f"sikkerhedskonsulent-2024-{name}.csv", cb,
                                       empty_means_none=True)
         Y = binarize(labels, cb)
-        shipped = read_labelled(shipped_training_path(cb), cb, drop_unknown=True)
+        shipped = read_shipped(shipped_training_path(cb), cb)
         extra = (shipped[0], binarize(shipped[1], cb))
         folds = list(KFold(5, shuffle=True, random_state=0).split(np.arange(len(texts))))
         routes = [("keywords", keywords_route), ("tfidf+lr", tfidf_route)]
@@ -181,12 +198,7 @@ def main() -> None:
         print(f"{name:10} {'textmine':10} {s['macro_f1']:9.3f} {s['exact_match']:7.3f} "
               f"{s['needs_review_share']:8.3f} {s['exact_match_unflagged']:16.3f} {time.time() - t:6.0f}", flush=True)
         if args.queue:
-            curves = queue_simulation(texts, labels, cb, ((), ()))
-            print(f"  learning order ({name}, macro-F1 on a held-out fifth after each batch of coded answers,"
-                  " starting from the frame alone):")
-            for strategy, curve in curves.items():
-                print(f"    {strategy:7} " + " ".join(f"{v:.3f}" for v in curve))
-
+            report_queue(name, texts, labels, cb, seeds=args.seeds)
 
 if __name__ == "__main__":
     main()

@@ -1,11 +1,17 @@
 """The review queue: which uncoded answer to code next so the model learns most.
 
-Small named reasons, each a score in [0, 1] (the doubtlab pattern), combined
+Small named reasons, each a score from 0 up (the doubtlab pattern), combined
 in one place:
 
 - ``low_confidence``: the model's own estimate that its theme set is wrong;
+- ``uncertain_themes``: how many themes hang in the balance (summed binary entropy of the theme
+  probabilities, in bits, over three; above 1 when more than three themes are in doubt);
 - ``rules_disagree``: a keyword of a theme is in the answer, the model says no;
 - ``rare_theme``: the answer probably carries a theme analysts have coded little.
+
+The weights come from simulated coding on the q8 gold set (``bench/quality.py --queue``): the two
+uncertainty reasons carry the order; disagreeing keywords and rare themes only break ties, as
+more weight on them made the model learn more slowly than random order.
 """
 
 from __future__ import annotations
@@ -18,11 +24,17 @@ import pandas as pd
 from .classify import Decision, ThemeClassifier
 from .nlp import load_analyzer
 
-WEIGHTS = {"low_confidence": 0.6, "rules_disagree": 0.25, "rare_theme": 0.15}
+WEIGHTS = {"low_confidence": 0.48, "uncertain_themes": 0.48, "rules_disagree": 0.02, "rare_theme": 0.02}
 
 
 def low_confidence(decisions: Sequence[Decision], **_) -> np.ndarray:
     return np.array([1.0 - d.confidence for d in decisions])
+
+
+def uncertain_themes(decisions: Sequence[Decision], *, proba: np.ndarray, **_) -> np.ndarray:
+    p = np.clip(proba, 1e-6, 1 - 1e-6)
+    bits = -(p * np.log2(p) + (1 - p) * np.log2(1 - p)).sum(axis=1)
+    return bits / 3.0
 
 
 def rules_disagree(decisions: Sequence[Decision], *, hits: Sequence[Mapping[str, list]], **_) -> np.ndarray:
@@ -36,7 +48,7 @@ def rare_theme(decisions: Sequence[Decision], *, proba: np.ndarray, ids: Sequenc
     return (proba * rarity).max(axis=1)
 
 
-REASONS = {"low_confidence": low_confidence, "rules_disagree": rules_disagree, "rare_theme": rare_theme}
+REASONS = {"low_confidence": low_confidence, "uncertain_themes": uncertain_themes, "rules_disagree": rules_disagree, "rare_theme": rare_theme}
 
 
 def review_queue(texts: Sequence[str], model: ThemeClassifier, *, coded_counts: Mapping[str, int] | None = None,
