@@ -90,6 +90,20 @@ def test_saved_model_predicts_the_same_and_checks_its_frame(tmp_path, fitted_mod
         load_model(tmp_path / "m", codebook_q4)
 
 
+def test_single_label_calibration_weighs_every_theme_and_survives_saving(tmp_path, codebook_q1):
+    """Competing themes: one theme's probability depends on the others' scores (k x k+1 calibration)."""
+    model = Coder.for_codebook(codebook_q1).model
+    k = len(codebook_q1.ids)
+    assert model.calibration_.shape == (k, k + 1)
+    off_diagonal = model.calibration_[:, :k][~np.eye(k, dtype=bool)]
+    assert np.abs(off_diagonal).max() > 0.05
+    save_model(model, tmp_path / "q1", training={"n": 1}, metrics={}, nlp="test")
+    loaded, _ = load_model(tmp_path / "q1", codebook_q1)
+    texts = ["Kommunens SSP-konsulent", "Politiet i Østjylland", "Krisecenter for kvinder"]
+    assert np.allclose(loaded.predict_proba(texts), model.predict_proba(texts))
+    assert loaded.predict(texts) == model.predict(texts)
+
+
 def test_damaged_model_directory_is_a_clear_error(tmp_path, codebook_q8):
     (tmp_path / "m").mkdir()
     with pytest.raises(ModelError, match="meta.json mangler"):
