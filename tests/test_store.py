@@ -334,6 +334,38 @@ def test_judgements_hold_each_coders_newest_themes_over_all_lanes(target):
     assert got["at"].str.endswith("+00:00").all()
 
 
+def test_judgements_leave_out_answers_only_the_model_has_coded(target):
+    a, b = (answer_key(SURVEY, rid, "q8_kommentar") for rid in (1, 2))
+    with Store(target) as store:
+        store.seed([(a, "løn"), (b, "ledelse")])
+        assert store.judgements(SURVEY).empty
+        store.record(b, ["løn"], coder=ALI, source="human", expected_version=0, lane=ALI)
+        got = store.judgements(SURVEY)
+    assert sorted(zip(got["key"], got["coder"])) == [(b, ALI), (b, "model")]
+
+
+def test_current_frame_and_last_change_bring_a_table_up_to_date(target):
+    a, b, c = (answer_key(SURVEY, rid, "q8_kommentar") for rid in (1, 2, 3))
+    with Store(target) as store:
+        assert store.last_change() == 0 and store.current_frame(SURVEY).empty
+        store.seed([(a, "løn"), (b, "ledelse"), (OTHER, "løn")])
+        first = store.last_change()
+        table = store.current_frame(SURVEY)
+        assert list(table.columns) == ["key", "version", "themes", "source", "coder"]
+        assert sorted(table["key"]) == [a, b]
+        assert store.current_frame(SURVEY, since=first).empty
+        store.record(b, ["løn", "ledelse"], coder="Mette", source="human", expected_version=1)
+        store.record(c, ["løn"], coder=ALI, source="human", expected_version=0, lane=ALI)   # another lane
+        assert store.last_change() > first
+        changed = store.current_frame(SURVEY, since=first)
+        assert changed.values.tolist() == [[b, 2, "løn|ledelse", "human", "Mette"]]
+        assert store.current_frame(SURVEY, lane=ALI, since=first)["key"].tolist() == [c]
+        whole = store.current_frame(SURVEY).set_index("key")
+        current = store.current_all(SURVEY)
+    assert {k: (v, tuple(t.split("|")), s, co) for k, v, t, s, co in whole.reset_index().values} == {
+        k: (d.version, d.themes, d.source, d.coder) for k, d in current.items()}
+
+
 def test_coded_count_counts_human_decisions_in_one_lane(target):
     keys = [answer_key(SURVEY, rid, "q8_kommentar") for rid in range(6)]
     with Store(target) as store:

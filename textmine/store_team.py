@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from .errors import StoreError
 from .store_schema import CHUNK, answers, assignments, check, decisions, fetch, now, stars, survey_of
 
 JUDGEMENT_COLUMNS = ["key", "coder", "source", "lane", "themes", "at"]
+CURRENT_COLUMNS = ["key", "version", "themes", "source", "coder"]
 HUMAN = ("human", "adjudicated")
 
 
@@ -53,13 +54,42 @@ class TeamMixin:
         with self._connection() as c:
             return list(c.execute(stmt if survey is None else stmt.where(assignments.c.survey == survey)).scalars())
 
+    def last_change(self) -> int:
+        """The id of the newest decision in the whole store (0 when empty): it changes with every write.
+
+        One look-up of the primary key's maximum, so the app can ask on every rerun whether
+        anything it holds in memory is out of date.
+        """
+        with self._connection() as c:
+            return int(c.execute(select(func.max(decisions.c.id))).scalar() or 0)
+
+    def current_frame(self, survey: str | None = None, lane: str = "", *, since: int = 0) -> pd.DataFrame:
+        """``current_all`` as a table (columns ``key, version, themes, source, coder``; themes joined with "|").
+
+        With ``since`` only the answers decided after the decision with that id (``last_change``),
+        so a table held in memory is brought up to date with the few rows that changed.
+        """
+        a = answers.c
+        stmt = select(a.key, a.version, a.themes, a.source, a.coder).where(a.lane == lane, a.version > 0)
+        if survey is not None:
+            stmt = stmt.where(a.survey == survey)
+        if since:
+            stmt = stmt.where(a.key.in_(select(decisions.c.key).where(decisions.c.id > since,
+                                                                      decisions.c.lane == lane)))
+        with self._connection() as c:
+            return pd.DataFrame.from_records(fetch(c, stmt), columns=CURRENT_COLUMNS)
+
     def judgements(self, survey: str | None = None) -> pd.DataFrame:
         """Each coder's (and the model's) newest themes per answer over all lanes, for agreement.
 
-        Columns ``key, coder, source, lane, themes, at``; themes joined with "|".
+        Only answers a person has coded are included: the model's suggestion alone agrees or
+        disagrees with nobody. Columns ``key, coder, source, lane, themes, at``; themes joined with "|".
         """
         d = decisions.c
-        newest = select(func.max(d.id)).group_by(d.key, d.coder)
+        # Spelled out rather than in_(): fetch() sends the compiled SQL as it is, without expanding lists.
+        human = select(d.key).where(or_(*(d.source == s for s in HUMAN)))
+        human = human if survey is None else human.where(d.survey == survey)
+        newest = select(func.max(d.id)).where(d.key.in_(human)).group_by(d.key, d.coder)
         newest = newest if survey is None else newest.where(d.survey == survey)
         stmt = select(*(d[name] for name in JUDGEMENT_COLUMNS)).where(d.id.in_(newest)).order_by(d.key, d.coder)
         with self._connection() as c:
