@@ -108,3 +108,10 @@ def test_damaged_model_directory_is_a_clear_error(tmp_path, codebook_q8):
     (tmp_path / "m").mkdir()
     with pytest.raises(ModelError, match="meta.json mangler"):
         load_model(tmp_path / "m", codebook_q8)
+
+
+def test_answers_without_words_are_not_given_content_themes(fitted_model):
+    """A dot or a question mark once came out as praise or legislation abroad, sure of it."""
+    coded = Coder.for_codebook(fitted_model.codebook).code([".", "?", "-", "👍"])
+    assert coded["themes"].tolist()[:3] == ["ingen_kommentar"] * 3
+    assert coded["needs_review"].tolist() == [False, False, False, True]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from textmine.decisions import SET_FEATURES, choose, decide, fit_set_confidence, review_cutoff, set_confidence, \
-    set_features
+    set_features, wordless
 
 
 def test_review_cutoff_is_the_lowest_confidence_keeping_the_target_by_hand():
@@ -71,3 +71,23 @@ def test_decide_names_every_reason_it_flags(codebook_q8):
     assert unsure.needs_review and {"low_confidence", "rules_disagree"} <= set(unsure.reasons)
     unfamiliar = decide(p[:1], codebook_q8, unseen=(np.array([6]), np.array([0.8])), tau=0.6)[0]
     assert unfamiliar.reasons == ("unfamiliar_text",)
+
+
+@pytest.mark.parametrize("text, kind", [(".", "marks"), (" - ", "marks"), ("?!", "marks"), ("...", "marks"),
+                                        ("👍", "symbols"), ("😊😊", "symbols"), ("ok", None), ("nej.", None),
+                                        ("5", None), ("", "marks")])
+def test_wordless_tells_punctuation_from_emoji_and_words(text, kind):
+    assert wordless(text) == kind
+
+
+def test_punctuation_alone_is_no_comment_and_emoji_alone_needs_review(codebook_q8, codebook_q4):
+    for codebook in (codebook_q8, codebook_q4):
+        k = len(codebook.ids)
+        p = np.full((2, k), 0.02)
+        p[:, 0] = 0.97                         # whatever the model says about an answer without words
+        marks, emoji = decide(p, codebook, wordless=["marks", "symbols"], tau=0.6)
+        assert emoji.needs_review and "no_words" in emoji.reasons
+        if codebook.exclusive_ids:
+            assert marks.themes == ["ingen_kommentar"] and not marks.needs_review
+        else:                                  # no no-content theme in the frame: an analyst decides
+            assert marks.needs_review and "no_words" in marks.reasons

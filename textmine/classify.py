@@ -25,7 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .codebook import Codebook
 from .decisions import (DEFAULT_TAU, THRESHOLD, Decision, choose, decide, fit_set_confidence, review_cutoff,
-                        set_confidence, set_features)
+                        set_confidence, set_features, wordless)
 from .features import N_WORD_FEATURES, Featurizer
 from .nlp import load_analyzer
 from .rules import KeywordMatcher
@@ -193,17 +193,18 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         hits = [featurizer.matcher.hits(d) for d in docs]
         X = featurizer.transform(docs, hits)
         proba = self.predict_proba_matrix(X)
-        return proba, self.decide(proba, hits, unseen=self.unseen_share(X)), hits
+        decisions = self.decide(proba, hits, unseen=self.unseen_share(X), wordless=[wordless(d) for d in docs])
+        return proba, decisions, hits
 
     def _normalise(self, proba: np.ndarray) -> np.ndarray:
         return proba if self.codebook.multi_label else proba / proba.sum(axis=1, keepdims=True)
 
-    def decide(self, proba: np.ndarray, keyword_hits=None, unseen=None) -> list["Decision"]:
+    def decide(self, proba: np.ndarray, keyword_hits=None, unseen=None, wordless=None) -> list["Decision"]:
         check_is_fitted(self, ["thresholds_"])
         return decide(proba, self.codebook, keyword_hits, thresholds=self.thresholds_, tau=self.review_tau_,
                       allow_empty=getattr(self, "calibrated_", False), unseen=unseen,
                       empty_below=getattr(self, "empty_below_", None),
-                      confidence_coef=getattr(self, "confidence_coef_", None))
+                      confidence_coef=getattr(self, "confidence_coef_", None), wordless=wordless)
 
     def predict(self, X: Sequence[str]) -> list[list[str]]:
         return [d.themes for d in self.code_docs(load_analyzer().analyze(list(X)))[1]]

@@ -11,6 +11,7 @@ per-theme certainties stands in for it.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -26,6 +27,18 @@ UNFAMILIAR_MIN_TERMS = 4     # ... in an answer with at least this many, and it 
 SET_FEATURES = ("log_product", "margin", "top_p", "second_p", "n_themes", "fallback",
                 "keywords_agree", "keywords_disagree", "log_terms", "unseen_share",
                 "min_certainty", "n_uncertain", "second_certainty")
+
+
+def wordless(tokens) -> str | None:
+    """``"marks"`` for an answer of punctuation only (".", "-", "?"), ``"symbols"`` for one of emoji
+    or other signs without a letter or digit, None for an answer with words (tokens or a string)."""
+    text = tokens if isinstance(tokens, str) else "".join(t.text for t in tokens)
+    chars = [c for c in text if not c.isspace()]
+    if any(c.isalnum() for c in chars):
+        return None
+    if all(unicodedata.category(c)[0] == "P" or unicodedata.category(c) in ("Sm", "Sk", "Sc") for c in chars):
+        return "marks"
+    return "symbols"
 
 
 @dataclass(frozen=True)
@@ -119,7 +132,7 @@ def review_cutoff(confidence: np.ndarray, right: np.ndarray, target: float) -> f
 
 def decide(proba: np.ndarray, codebook: Codebook, keyword_hits: Sequence[dict] | None = None, *,
            thresholds=None, tau: float = DEFAULT_TAU, allow_empty: bool = True, unseen=None,
-           empty_below: float | None = None, confidence_coef=None) -> list[Decision]:
+           empty_below: float | None = None, confidence_coef=None, wordless=None) -> list[Decision]:
     """Themes and review flags from probabilities, following the frame's rules.
 
     Single-label frames get exactly one theme. In multi-label frames every
@@ -129,6 +142,10 @@ def decide(proba: np.ndarray, codebook: Codebook, keyword_hits: Sequence[dict] |
     ``empty_below`` the set is empty when ``allow_empty`` (calibrated
     probabilities), else the likeliest. An exclusive theme ("ingen_kommentar")
     never stands with another. Below confidence ``tau`` the answer needs review.
+
+    ``wordless`` (per answer, from :func:`wordless`) settles answers without a word: punctuation
+    alone (".", "-") is the frame's exclusive no-content theme, as the frame defines it ("en
+    streg"); without such a theme, or for emoji alone, the answer needs review (``no_words``).
     """
     if empty_below is None and not allow_empty:
         empty_below = 0.0
@@ -139,9 +156,14 @@ def decide(proba: np.ndarray, codebook: Codebook, keyword_hits: Sequence[dict] |
         confidence = set_confidence(features, np.asarray(confidence_coef))
     else:
         confidence = np.exp(features[:, 0])
+    exclusive = [j for j, t in enumerate(ids) if t in codebook.exclusive_ids]
     out = []
     for i, c in enumerate(chosen):
-        reasons = []
+        kind = None if wordless is None else wordless[i]
+        if kind == "marks" and exclusive:
+            out.append(Decision(themes=[ids[exclusive[0]]], needs_review=False, reasons=(), confidence=0.99))
+            continue
+        reasons = ["no_words"] if kind else []
         if not c or (fallback[i] and confidence_coef is None):
             reasons.append("no_theme")
         if confidence[i] < tau:

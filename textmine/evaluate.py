@@ -19,6 +19,7 @@ from sklearn.model_selection import KFold
 
 from .classify import ThemeClassifier, binarize
 from .codebook import Codebook
+from .decisions import wordless
 from .nlp import load_analyzer
 
 CURVE_FRACTIONS = (0.10, 0.25, 0.50, 1.00)
@@ -120,7 +121,8 @@ def cross_validate(texts, labels, codebook: Codebook, *, k: int = 5, extra=((), 
         Yt = Y[train] if Xe is None else np.vstack([Y[train], Ye])
         model = ThemeClassifier(codebook, **model_params).fit_matrix(Xt, Yt, np.ones(len(Yt)), *frame)
         proba[test] = model.predict_proba_matrix(X[test])
-        decisions = model.decide(proba[test], [hits[i] for i in test], unseen=model.unseen_share(X[test]))
+        decisions = model.decide(proba[test], [hits[i] for i in test], unseen=model.unseen_share(X[test]),
+                                 wordless=[wordless(docs[i]) for i in test])
         P[test] = binarize([d.themes for d in decisions], codebook)
         flagged[test] = [d.needs_review for d in decisions]
     return Evaluation(codebook, Y, P, proba, flagged)
