@@ -120,3 +120,18 @@ def test_real_demo(monkeypatch, tmp_path):
     assert len(comments(at)) == expected > 0
     assert counts(at).loc["Antal svar", "I alt"] == expected
     assert list(counts(at).columns) == list(survey.question(1).labels) + ["I alt"]
+
+
+def test_a_coded_file_textmine_wrote_reads_fast_and_the_same_as_any_other(tmp_path, monkeypatch):
+    from textmine import ui
+
+    survey = load_survey(ROOT / "data" / "surveys" / "sikkerhedskonsulent-2024.yaml")
+    path = write_coded(tmp_path / "coded.csv")
+    fast = ui.load_coded(path, survey)
+    assert fast.set_index("respondent_id").loc["3005", "text"] == DASH      # its apostrophe taken off again
+    # The same file saved by Excel (semicolons, cp1252) is read by read_table, cell by cell.
+    excel = tmp_path / "excel.csv"
+    excel.write_bytes(path.read_text(encoding="utf-8").replace(",", ";").encode("cp1252", errors="replace"))
+    assert ui._read_written(excel) is None
+    monkeypatch.setattr(ui, "_read_written", lambda p: None)
+    pd.testing.assert_frame_equal(fast, ui.load_coded(path, survey))

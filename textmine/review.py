@@ -38,21 +38,49 @@ def with_keys(coded: pd.DataFrame, survey_id: str) -> pd.DataFrame:
     return coded.assign(**{C.KEY: keys.to_numpy()})
 
 
-def review_state(coded: pd.DataFrame, current: Mapping[str, Decision]) -> pd.DataFrame:
+def review_state(coded: pd.DataFrame, current: Mapping[str, Decision] | pd.DataFrame) -> pd.DataFrame:
     """Each answer's final themes, their source, version and coder; the suggestion where nobody decided.
+
+    ``current`` is ``Store.current_all`` or, faster for many answers, ``Store.current_frame``.
 
     Examples
     --------
-    >>> review_state(with_keys(coded, "demo-2024"), store.current_all("demo-2024"))[C.FINAL][0]  # doctest: +SKIP
+    >>> review_state(with_keys(coded, "demo-2024"), store.current_frame("demo-2024"))[C.FINAL][0]  # doctest: +SKIP
     'tilgaengelighed'
     """
-    found = [current.get(k) for k in coded[C.KEY]]
-    return coded.assign(**{
-        C.FINAL: [C.join_themes(d.themes) if d else s for d, s in zip(found, coded[C.THEMES].fillna(""))],
-        C.SOURCE: [d.source if d else MODEL_CODER for d in found],
-        C.VERSION: np.array([d.version if d else 0 for d in found], dtype=np.int64),
-        C.CODER: [d.coder if d else "" for d in found],
-    })
+    state = coded.assign(**{C.FINAL: coded[C.THEMES].fillna("").astype(str).to_numpy(), C.SOURCE: MODEL_CODER,
+                            C.VERSION: np.zeros(len(coded), dtype=np.int64), C.CODER: ""})
+    return update_state(state, current)
+
+
+def update_state(state: pd.DataFrame, changed: Mapping[str, Decision] | pd.DataFrame) -> pd.DataFrame:
+    """``state`` with the decisions in ``changed`` laid over it (a new frame; ``state`` is not touched).
+
+    The app keeps one state in memory and brings it up to date with the few decisions made
+    since (``Store.current_frame(since=...)``) instead of rebuilding it on every rerun.
+    """
+    table = changed if isinstance(changed, pd.DataFrame) else _decision_table(changed)
+    table = table.drop_duplicates("key", keep="last")
+    # For each answer the row of its decision in ``table`` (NaN: none); one hash join, no loop per answer.
+    where = state[C.KEY].map(pd.Series(np.arange(len(table)), index=table["key"].to_numpy())).to_numpy(dtype=float)
+    hit = ~np.isnan(where)
+    if not hit.any():
+        return state.copy(deep=False)
+    rows, picks = np.flatnonzero(hit), where[hit].astype(np.int64)
+    updates = {}
+    for column, values in ((C.FINAL, table["themes"]), (C.SOURCE, table["source"]),
+                           (C.VERSION, table["version"].astype(np.int64)), (C.CODER, table["coder"])):
+        merged = state[column].to_numpy(copy=True)
+        merged[rows] = values.to_numpy()[picks]
+        updates[column] = merged
+    return state.assign(**updates)
+
+
+def _decision_table(current: Mapping[str, Decision]) -> pd.DataFrame:
+    return pd.DataFrame({"key": list(current), "version": [d.version for d in current.values()],
+                         "themes": [C.join_themes(d.themes) for d in current.values()],
+                         "source": [d.source for d in current.values()],
+                         "coder": [d.coder for d in current.values()]})
 
 
 def is_coded(state: pd.DataFrame) -> pd.Series:

@@ -7,10 +7,12 @@ respondents' text is put into something that reaches the screen.
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import columns as C
@@ -18,6 +20,7 @@ from .codebook import Codebook
 from .errors import InputError
 from .io import read_table
 from .redact import mask_series
+from .safe import uncsv_cell
 from .sentiment import SENTIMENT
 from .survey import Survey
 
@@ -61,13 +64,15 @@ def load_coded(coded_csv, survey: Survey) -> pd.DataFrame:
     False
     """
     path = Path(coded_csv)
-    raw = read_table(path, required=REQUIRED)
+    raw = _read_written(path)
+    if raw is None:
+        raw = read_table(path, required=REQUIRED)
     flags = flag_columns(survey)
     typed = {C.QUESTION: _typed(raw, C.QUESTION, int, "int64", "et spørgsmålsnummer", path, _fast_int),
              C.NEEDS_REVIEW: _typed(raw, C.NEEDS_REVIEW, lambda v: _BOOL[v.strip().lower()], "bool",
                                     "True eller False", path, _fast_bool)}
     for col in raw.columns:
-        if col.startswith(C.P_PREFIX):
+        if col.startswith(C.P_PREFIX) and raw[col].dtype != "float64":
             typed[col] = _typed(raw, col, lambda v: float(v) if v.strip() else math.nan, "float64", "et tal", path,
                                 _fast_float)
         elif col in flags:
@@ -75,6 +80,36 @@ def load_coded(coded_csv, survey: Survey) -> pd.DataFrame:
         elif col in survey.closed_columns:
             typed[col] = raw[col].where(raw[col].str.strip() != "", None)
     return raw.assign(**typed)
+
+
+def _read_written(path: Path) -> pd.DataFrame | None:
+    """A coded.csv as ``write_csv`` wrote it (UTF-8, commas), by pandas' C parser; None for any other file.
+
+    ``read_table`` cleans and repairs every cell, as an export needs; a file textmine wrote was
+    cleaned when it was written, and at 100,000 answers reading it cell by cell takes 20 s.
+    Anything else (Excel's semicolons, cp1252, a missing column) goes to ``read_table``,
+    which names what is wrong.
+    """
+    try:
+        data = path.read_bytes()
+        header = pd.read_csv(io.BytesIO(data), nrows=0, encoding="utf-8-sig", sep=",", engine="c").columns
+        # Probabilities parsed by the C parser too; a cell that is no number makes it fail (-> read_table).
+        dtypes = {c: ("float64" if c.startswith(C.P_PREFIX) else object) for c in header}
+        raw = pd.read_csv(io.BytesIO(data), dtype=dtypes, keep_default_na=False, na_values={
+            c: [""] for c in header if c.startswith(C.P_PREFIX)}, encoding="utf-8-sig", sep=",", engine="c")
+    except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None
+    if not set(REQUIRED) <= set(raw.columns):
+        return None
+    if not any(mark in data for mark in (b",'", b"\n'", b"\"'")) and not data.lstrip(b"\xef\xbb\xbf").startswith(b"'"):
+        return raw          # no cell starts with an apostrophe
+    undone = {}
+    for column in raw.columns[raw.dtypes == object]:
+        values = raw[column].astype(object)
+        quoted = values.str.startswith("'").fillna(False).to_numpy(dtype=bool)
+        if quoted.any():    # formula-like answers were written with an apostrophe in front
+            undone[column] = values.where(~quoted, values[quoted].map(uncsv_cell))
+    return raw.assign(**undone) if undone else raw
 
 
 def _flag(value: str):
@@ -149,8 +184,25 @@ def answers_for(coded: pd.DataFrame, column: str) -> pd.DataFrame:
 def theme_options(answers: pd.DataFrame, codebook: Codebook | None, theme_column: str = C.THEMES) -> list[str]:
     """Theme ids to filter on: the code frame's, then any the answers carry that the frame lacks."""
     ids = list(codebook.ids) if codebook else []
-    found = {t for cell in answers[theme_column] for t in C.split_themes(cell)}
+    found = {t for themes in _distinct_themes(answers[theme_column])[1] for t in themes}
     return ids + sorted(found - set(ids))
+
+
+def _distinct_themes(cells: pd.Series) -> tuple[np.ndarray, list[list[str]]]:
+    """Each cell's position among the distinct theme sets, and those sets split into ids.
+
+    100,000 answers carry a few hundred distinct sets: each is split once, not once per answer.
+    """
+    codes, uniques = pd.factorize(cells.fillna("").astype(str).to_numpy())
+    return codes, [C.split_themes(u) for u in uniques]
+
+
+def has_any_theme(cells: pd.Series, wanted) -> np.ndarray:
+    """True for each cell that carries any of the ``wanted`` theme ids."""
+    codes, sets = _distinct_themes(cells)
+    wanted = set(wanted)
+    hit = np.array([bool(wanted.intersection(themes)) for themes in sets], dtype=bool)
+    return hit[codes]
 
 
 def theme_label(codebook: Codebook | None, theme_id: str) -> str:
@@ -168,8 +220,7 @@ def filter_answers(df: pd.DataFrame, themes=(), closed=None, sentiment=(),
     """
     keep = pd.Series(True, index=df.index)
     if themes:
-        wanted = set(themes)
-        keep &= df[theme_column].map(lambda cell: bool(wanted.intersection(C.split_themes(cell))))
+        keep &= has_any_theme(df[theme_column], themes)
     if sentiment:
         keep &= df[SENTIMENT].isin(list(sentiment))
     for column, values in (closed or {}).items():
@@ -177,6 +228,8 @@ def filter_answers(df: pd.DataFrame, themes=(), closed=None, sentiment=(),
             raise InputError(f"kolonnen '{column}' findes ikke i de kodede svar. Kolonner fundet: {list(df.columns)}")
         if values:
             keep &= df[column].isin(list(values)).fillna(False).astype(bool)
+    if keep.all() and df.index.equals(pd.RangeIndex(len(df))):
+        return df      # nothing filtered out: no copy of 100,000 rows
     return df[keep].reset_index(drop=True)
 
 
@@ -293,9 +346,14 @@ def search_text(df: pd.DataFrame, query: list[frozenset[str]], texts: pd.Series)
 
 
 def theme_counts(df: pd.DataFrame, theme_column: str = C.THEMES) -> pd.Series:
-    """How many answers carry each theme id (one pass over the answers)."""
-    ids = df[theme_column].fillna("").astype(str).str.split(C.THEME_SEP).explode().str.strip()
-    return ids[ids != ""].value_counts()
+    """How many answers carry each theme id, most frequent first."""
+    codes, sets = _distinct_themes(df[theme_column])
+    per_set = np.bincount(codes, minlength=len(sets))
+    counts: dict[str, int] = {}
+    for themes, n in zip(sets, per_set):
+        for t in dict.fromkeys(themes):
+            counts[t] = counts.get(t, 0) + int(n)
+    return pd.Series(counts, dtype="int64").sort_values(ascending=False, kind="stable")
 
 
 def theme_count_label(df: pd.DataFrame, codebook: Codebook | None, theme_id: str,
@@ -343,10 +401,19 @@ def theme_counts_by(df: pd.DataFrame, codebook: Codebook | None, by_column: str,
     present = groups.unique().tolist()
     columns = list(order) + sorted(g for g in present if g not in order and g != IKKE_BESVARET)
     columns += [IKKE_BESVARET] if IKKE_BESVARET in present else []
-    long = pd.DataFrame({TEMA: df[theme_column].map(C.split_themes), "group": groups}).explode(TEMA).dropna()
     ids = theme_options(df, codebook, theme_column)
-    table = (pd.crosstab(long[TEMA], long["group"]) if len(long) else pd.DataFrame())
-    table = table.reindex(index=ids, columns=columns, fill_value=0).astype(int)
+    # Answers per (theme set, group), then each set's themes: a product of two small tables
+    # instead of one row per answer and theme.
+    codes, sets = _distinct_themes(df[theme_column])
+    per_set = pd.crosstab(codes, groups.to_numpy()).reindex(columns=columns, fill_value=0) if len(df) \
+        else pd.DataFrame(0, index=[], columns=columns)
+    position = {t: i for i, t in enumerate(ids)}
+    carries = np.zeros((len(ids), len(sets)), dtype=np.int64)
+    for j, themes in enumerate(sets):
+        for t in dict.fromkeys(themes):
+            carries[position[t], j] = 1
+    counts = carries[:, per_set.index.to_numpy(dtype=np.int64)] @ per_set.to_numpy(dtype=np.int64)
+    table = pd.DataFrame(counts, index=ids, columns=columns).astype(int)
     table.loc[ANTAL_SVAR] = groups.value_counts().reindex(columns, fill_value=0).astype(int)
     table[I_ALT] = table.sum(axis=1)
     table.index = [theme_label(codebook, i) for i in ids] + [ANTAL_SVAR]

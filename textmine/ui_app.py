@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,22 @@ class Current:
     store: Store
     state: pd.DataFrame        # coded answers + key, final themes, source, version, coder
     coder: str                 # the person using the app ("" until they give their name)
+    memo: dict                 # tables derived from ``state``, shared until a decision changes it
+
+    def answers(self, column: str) -> pd.DataFrame:
+        """``ui.answers_for(state, column)``, computed once per state."""
+        return self.once(("answers", column), lambda: ui.answers_for(self.state, column))
+
+    def closed_options(self, column: str) -> list:
+        """``ui.closed_options`` of the whole survey for one closed question, computed once per state."""
+        return self.once(("closed", column), lambda: ui.closed_options(self.state, self.survey, column))
+
+    def once(self, key, compute):
+        """``compute()`` once per state: the first session to ask computes it, the others reuse it."""
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = compute()   # two sessions may both compute it; both get the same
+        return found
 
     def codebook(self, column: str) -> Codebook | None:
         field = self.survey.text_field(column)
@@ -96,9 +113,15 @@ def get_coded(project: Project, stamp: float, survey_stamp: float) -> pd.DataFra
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def seeded(project: Project, stamp: float) -> int:
-    """Model suggestions put in the store once per coding run (a rerun changes nothing)."""
-    coded = get_coded(project, stamp, mtime(project.survey))
-    return review.seed_suggestions(get_store(project.store), coded)
+    """Model suggestions put in the store once per coding run, for the answers it has no decision on.
+
+    Only those answers are written: after the first start that is none, so a restart does not
+    rewrite 100,000 suggestions.
+    """
+    store = get_store(project.store)
+    state, _ = decided_state(project, stamp, store)
+    missing = state[state[C.VERSION] == 0]
+    return review.seed_suggestions(store, missing) if len(missing) else 0
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -232,17 +255,43 @@ def ensure_coded(project: Project) -> None:
                         on_error="reject")
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _held_state(project: Project, stamp: float, survey_stamp: float) -> dict:
+    """Where ``decided_state`` keeps one survey's state between reruns, shared by every session."""
+    return {"lock": threading.Lock()}
+
+
+def decided_state(project: Project, stamp: float, store: Store) -> tuple[pd.DataFrame, dict]:
+    """The coded answers with the store's newest decisions laid over them, brought up to date on each rerun.
+
+    One look-up tells whether anyone has decided anything since the last rerun (``last_change``);
+    only the answers decided since are read and laid over the state held in memory. Every session
+    shares the frame, so pages must not change it (the library functions never do). Returned
+    with a memo for tables derived from it, emptied whenever the state changes.
+    """
+    held = _held_state(project, stamp, mtime(project.survey))
+    with held["lock"]:
+        change = store.last_change()
+        if "state" not in held:
+            coded = get_coded(project, stamp, mtime(project.survey))
+            held["state"], held["memo"] = review.review_state(coded, store.current_frame(project.slug)), {}
+        elif held["change"] != change:
+            changed = store.current_frame(project.slug, since=held["change"])
+            held["state"], held["memo"] = review.update_state(held["state"], changed), {}
+        held["change"] = change
+        return held["state"], held["memo"]
+
+
 def current() -> Current:
-    """The chosen survey with the store's newest decisions (one query per rerun)."""
+    """The chosen survey with the store's newest decisions (one small query per rerun when nothing changed)."""
     project = chosen_project()
     ensure_coded(project)
     stamp = mtime(project.coded)
-    coded = get_coded(project, stamp, mtime(project.survey))
     seeded(project, stamp)
     store = get_store(project.store)
-    state = review.review_state(coded, store.current_all(project.slug))
+    state, memo = decided_state(project, stamp, store)
     coder = " ".join(str(st.session_state.get(CODER_KEY) or "").split())
-    return Current(project, get_survey(str(project.survey), mtime(project.survey)), store, state, coder)
+    return Current(project, get_survey(str(project.survey), mtime(project.survey)), store, state, coder, memo)
 
 
 def sidebar() -> None:

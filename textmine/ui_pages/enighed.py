@@ -20,7 +20,7 @@ if not columns:
     st.stop()
 column = ui_app.question_picker(cur, "enighed_question")
 codebook = cur.codebook(column)
-answers = ui.answers_for(state, column)
+answers = cur.answers(column)
 
 with st.expander("Udtræk en stikprøve til dobbeltkodning", expanded=not cur.store.assignees(cur.project.slug)):
     with st.form("enighed_assign", border=False):

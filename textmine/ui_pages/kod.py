@@ -35,10 +35,10 @@ with st.sidebar:
                        help="Navne, telefonnumre, e-mails og CPR-numre er skjult, til du slår dette til.")
 
 codebook = cur.codebook(column)
-answers = ui.answers_for(state, column)
+answers = cur.answers(column)
 lane = cur.coder if blind and assigned else ""
 if lane:
-    lane_state = review.review_state(answers, cur.store.current_all(cur.project.slug, lane=lane))
+    lane_state = review.review_state(answers, cur.store.current_frame(cur.project.slug, lane=lane))
     order = [k for k in assigned if k in set(answers[C.KEY])]
     done = lane_state[lane_state[C.VERSION] > 0]
     shown_state = lane_state
@@ -47,11 +47,11 @@ else:
     stamp = ui_app.mtime(cur.project.coded)
     order = answers[C.KEY].tolist() if in_order else ui_app.queue(cur.project, stamp, column, codebook)
     if order is None:
-        order = review.quick_order(answers)
+        order = cur.once(("quick_order", column), lambda: review.quick_order(answers))
         st.caption("Rækkefølgen efter, hvad der lærer modellen mest, beregnes stadig; indtil da kommer de svar "
                    "først, som modellen er mest i tvivl om.")
     shown_state = answers
-    for col, row in review.progress(state).iterrows():
+    for col, row in cur.once(("progress",), lambda: review.progress(state)).iterrows():
         label = ui.field_label(survey, col)
         st.progress(row["coded"] / max(row["total"], 1), text=f"{label}: {row['coded']} af {row['total']} kodet")
 

@@ -19,7 +19,7 @@ with st.sidebar:
     column = st.selectbox("Åbent spørgsmål", fields, index=ui.default_field(survey),
                           format_func=lambda c: ui.field_label(survey, c), key="question")
     codebook = cur.codebook(column)
-    answers = ui.answers_for(state, column)
+    answers = cur.answers(column)
     # One key per question: each question has its own code frame, so its own theme choice.
     themes = st.multiselect("Temaer", ui.theme_options(answers, codebook, C.FINAL),
                             format_func=lambda t: ui.theme_label(codebook, t), key=f"filter_themes_{column}",
@@ -33,7 +33,7 @@ with st.sidebar:
     closed = {}
     for col, label in survey.column_labels().items():
         if col in state.columns:
-            closed[col] = st.multiselect(label, ui.closed_options(state, survey, col),
+            closed[col] = st.multiselect(label, cur.closed_options(col),
                                          format_func=lambda v, c=col: ui.answer_text(survey, c, v),
                                          key=f"filter_{col}", placeholder="Alle")
 
