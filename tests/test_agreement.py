@@ -71,3 +71,16 @@ def test_disagreements_lists_answers_where_the_chosen_coders_differ(coded):
     assert found.index.tolist() == ["s:1:q8"]
     assert found.loc["s:1:q8", "Mette"] == "tilgaengelighed"
     assert found.loc["s:1:q8", "Ali"] == "sparring"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_kappa_matches_scikit_learns_cohen_kappa(seed):
+    from sklearn.metrics import cohen_kappa_score
+
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    a = ["løn|ledelse" if v else "ledelse" for v in rng.random(40) < 0.4]
+    b = [t if keep else ("løn" if "løn" not in t else "ledelse") for t, keep in zip(a, rng.random(40) < 0.7)]
+    expected = cohen_kappa_score(["løn" in t for t in a], ["løn" in t for t in b])
+    assert kappa(a, b, "løn") == pytest.approx(expected, abs=1e-12)

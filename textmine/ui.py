@@ -44,6 +44,8 @@ PAGE_SIZE = 100   # answers per page of the reading table
 
 _FLAG_TEXT = {1: "Ja", 0: "Nej"}
 _BOOL = {"true": True, "false": False, "1": True, "0": False, "": False}
+# A cell csv_cell wrote: apostrophes, then what a spreadsheet would take for a formula.
+_WRITTEN_FORMULA = re.compile(rb"(?:^|[,\n\"\xbf])'+[=+\-@\t\r]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 
@@ -101,8 +103,8 @@ def _read_written(path: Path) -> pd.DataFrame | None:
         return None
     if not set(REQUIRED) <= set(raw.columns):
         return None
-    if not any(mark in data for mark in (b",'", b"\n'", b"\"'")) and not data.lstrip(b"\xef\xbb\xbf").startswith(b"'"):
-        return raw          # no cell starts with an apostrophe
+    if not _WRITTEN_FORMULA.search(data):
+        return raw          # no cell was written with csv_cell's apostrophe: nothing to undo
     undone = {}
     for column in raw.columns[raw.dtypes == object]:
         values = raw[column].astype(object)
