@@ -84,3 +84,18 @@ def test_kappa_matches_scikit_learns_cohen_kappa(seed):
     b = [t if keep else ("løn" if "løn" not in t else "ledelse") for t, keep in zip(a, rng.random(40) < 0.7)]
     expected = cohen_kappa_score(["løn" in t for t in a], ["løn" in t for t in b])
     assert kappa(a, b, "løn") == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_alpha_matches_the_krippendorff_package(seed):
+    import krippendorff
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    sets = ["a", "b", "a|b", "c", ""]
+    table = pd.DataFrame(rng.choice(sets, (30, 3)), columns=["Mette", "Ali", "model"]).astype(object)
+    table = table.mask(rng.random((30, 3)) < 0.3)                      # coders who did not code an answer
+    codes = {v: i for i, v in enumerate(sets)}
+    data = table.apply(lambda col: col.map(codes, na_action="ignore")).to_numpy(dtype=float).T
+    expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    assert alpha(table) == pytest.approx(expected, abs=1e-12)

@@ -41,7 +41,8 @@ with st.expander("Udtræk en stikprøve til dobbeltkodning", expanded=not cur.st
             st.success(f"{n} svar er udtrukket til {name}. {name} vælger 'Kod min stikprøve' på siden Kod.")
 
 judgements = cur.store.judgements(cur.project.slug)
-judgements = judgements[judgements[C.KEY].isin(answers[C.KEY]) & (judgements[C.SOURCE] != "adjudicated")]
+keys = cur.once(("keys", column), lambda: frozenset(answers[C.KEY]))
+judgements = judgements[judgements[C.KEY].map(keys.__contains__).astype(bool) & (judgements[C.SOURCE] != "adjudicated")]
 found = sorted(set(judgements[C.CODER]) - {"model"})
 coders = st.multiselect("Kodere", found + ["model"], default=found + (["model"] if found else []),
                         key="enighed_coders", placeholder="Vælg kodere")
