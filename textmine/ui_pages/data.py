@@ -17,21 +17,21 @@ st.subheader(project.title)
 if project.export is None:
     st.markdown(f"Kodet fil: `{ui.escape_markdown(project.coded.name)}` (åbnet uden eksport).")
 else:
-    export = ui_app.validation(project, ui_app.mtime(project.export))
+    export = ui_app.export_check(project, ui_app.mtime(project.export), ui_app.mtime(project.coded))
     st.caption(f"Eksport: {project.export.name} · Spørgeskema: {cur.survey.title}")
     a, b, c, d = st.columns(4)
     a.metric("Rækker læst", export.n_read)
     b.metric("Respondenter", export.n_kept)
-    c.metric("Afviste rækker", len(export.rejected_rows))
+    c.metric("Afviste rækker", export.n_rejected)
     d.metric("Åbne svar", len(cur.state))
-    if export.problems:
+    if len(export.problems):
         st.warning(f"{len(export.problems)} problemer i eksporten. Rækkerne er holdt uden for; ret dem i "
                    "spørgeskemaværktøjet og upload eksporten igen.")
         # Values come from the file: shown as table cells, never as markdown.
-        st.dataframe(pd.DataFrame({"Række": [p.row for p in export.problems],
-                                   "Kolonne": [p.column for p in export.problems],
-                                   "Værdi": [str(p.value) for p in export.problems],
-                                   "Problem": [p.message for p in export.problems]}),
+        problems = export.problems
+        st.dataframe(pd.DataFrame({"Række": problems["row"].to_numpy(), "Kolonne": problems["column"].to_numpy(),
+                                   "Værdi": problems["value"].astype(str).to_numpy(),
+                                   "Problem": problems["message"].to_numpy()}),
                      hide_index=True, key="data_problems")
     else:
         st.success("Eksporten passer til spørgeskemaet: ingen problemer.")
