@@ -368,3 +368,12 @@ def test_a_slow_review_queue_is_computed_while_the_analyst_codes(env, monkeypatc
     assert (env / "kodet" / "queue-q8_kommentar.json").exists()
     again = open_page("kod", coder="Ali")      # a new session, and after a restart, reuses the saved order
     assert not any("beregnes stadig" in c.value for c in again.caption)
+
+
+def test_a_search_while_the_worker_runs_spacy_waits_briefly_then_takes_the_words_as_typed():
+    from textmine import ui_app
+
+    assert "lovgivning" in ui_app.query_forms("lovgivningen")[0]
+    with ui_app.NLP_LOCK:           # the worker ranking the review queue
+        assert ui_app.query_forms("lovgivningen") is None
+    assert ui_app.typed_forms("Lovgivningen, tak!") == [frozenset({"lovgivningen"}), frozenset({"tak"})]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -38,6 +39,11 @@ NEXT_PROJECT_KEY = "project_next"
 # thread, so no page waits for them; below it they take a moment and are done at once.
 BACKGROUND_ABOVE = 5000
 _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="textmine-work")
+# spaCy does not promise that one pipeline can be used from two threads at once, and the worker
+# thread and the pages share one (load_analyzer). Whoever runs it holds this lock; the worker
+# takes it a chunk of answers at a time, so a page never waits long.
+NLP_LOCK = threading.Lock()
+NLP_CHUNK = 1000
 
 
 @dataclass(frozen=True)
@@ -159,8 +165,12 @@ def lemma_job(project: Project, stamp: float) -> Future:
     keys, texts = coded[C.KEY].to_numpy(), coded[C.TEXT].astype(str).tolist()
 
     def work() -> pd.Series:
-        docs = load_analyzer().analyze(texts)
-        return pd.Series([frozenset(f for tok in doc for f in tok.forms) for doc in docs], index=keys, dtype=object)
+        forms = []
+        for start in range(0, len(texts), NLP_CHUNK):
+            with NLP_LOCK:
+                docs = load_analyzer().analyze(texts[start:start + NLP_CHUNK])
+            forms.extend(frozenset(f for tok in doc for f in tok.forms) for doc in docs)
+        return pd.Series(forms, index=keys, dtype=object)
 
     return _POOL.submit(work) if len(texts) > BACKGROUND_ABOVE else _done(work())
 
@@ -176,9 +186,23 @@ def lemma_index(project: Project, stamp: float) -> pd.Series | None:
     return job.result()
 
 
-def query_forms(query: str) -> list[frozenset[str]]:
-    """One set of acceptable forms per word of a search query ('lovgivningen' -> {'lovgivningen', 'lovgivning'})."""
-    return [frozenset(tok.forms) for doc in load_analyzer().analyze([query]) for tok in doc if tok.forms]
+def query_forms(query: str) -> list[frozenset[str]] | None:
+    """One set of acceptable forms per word of a search query ('lovgivningen' -> {'lovgivning'}).
+
+    None when the worker has held spaCy (``NLP_LOCK``) for a second, ranking the review queue:
+    the page then searches for the words as typed (``typed_forms``).
+    """
+    if not NLP_LOCK.acquire(timeout=1.0):
+        return None
+    try:
+        return [frozenset(tok.forms) for doc in load_analyzer().analyze([query]) for tok in doc if tok.forms]
+    finally:
+        NLP_LOCK.release()
+
+
+def typed_forms(query: str) -> list[frozenset[str]]:
+    """The query's words in lower case, for searching inside the answers' text without spaCy."""
+    return [frozenset({w}) for w in re.findall(r"\w+", query.lower())]
 
 
 @st.cache_resource(show_spinner="Ordner svarene efter, hvad der lærer modellen mest …", max_entries=16)
@@ -201,7 +225,8 @@ def queue_job(project: Project, stamp: float, column: str, codebook: Codebook) -
             return _done(found["keys"])
 
     def work() -> list[str]:
-        keys = review.queue_order(answers, coder)
+        with NLP_LOCK:
+            keys = review.queue_order(answers, coder)
         write_json({"tag": tag, "keys": keys}, saved)
         return keys
 
@@ -280,7 +305,7 @@ def chosen_project() -> Project:
 def ensure_coded(project: Project) -> None:
     """Code a survey's answers the first time it is opened (the demo without ``make run``)."""
     if not project.coded.exists() and project.export is not None:
-        with st.spinner("Koder undersøgelsens åbne svar – det tager et øjeblik første gang …"):
+        with st.spinner("Koder undersøgelsens åbne svar – det tager et øjeblik første gang …"), NLP_LOCK:
             code_survey(project.export, project.survey, project.coded_dir, model_dir=project.models,
                         on_error="reject")
 

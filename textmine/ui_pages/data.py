@@ -56,7 +56,7 @@ if create:
         st.warning("Vælg eksportfilen først.")
         st.stop()
     try:
-        with st.spinner("Læser eksporten og koder de åbne svar …"):
+        with st.spinner("Læser eksporten og koder de åbne svar …"), ui_app.NLP_LOCK:
             files = {f.name: f.getvalue() for f in own} if choice is None else None
             made, export = projects.create_project(ui_app.ROOT, title, upload.name, upload.getvalue(),
                                                    survey_path=choice, survey_files=files)

@@ -40,10 +40,11 @@ with st.sidebar:
 stamp = ui_app.mtime(cur.project.coded)
 shown = ui.filter_answers(answers, themes=themes, closed=closed, sentiment=moods, theme_column=C.FINAL)
 index = ui_app.lemma_index(cur.project, stamp)     # started now, so it is ready by the first search
-if query.strip() and index is not None:
-    shown = ui.search(shown, ui_app.query_forms(query), index)
+forms = ui_app.query_forms(query) if query.strip() else []
+if query.strip() and index is not None and forms is not None:
+    shown = ui.search(shown, forms, index)
 elif query.strip():
-    shown = ui.search_text(shown, ui_app.query_forms(query), ui_app.masked_texts(cur.project, stamp))
+    shown = ui.search_text(shown, forms or ui_app.typed_forms(query), ui_app.masked_texts(cur.project, stamp))
     st.caption("Søgningen i bøjede former forberedes stadig; indtil da findes ordet som en del af et ord.")
 starred = cur.store.starred(cur.project.slug)
 

@@ -31,7 +31,7 @@ if cur.project.export is None:
     st.info("Denne undersøgelse er åbnet fra en kodet fil uden eksport; opret den på siden Data for at træne.")
 elif st.button("Træn modellen igen", type="primary", key="traen_go", disabled=len(texts) < 10,
                help="Kræver mindst 10 kodede svar."):
-    with st.spinner("Træner og koder svarene igen …"):
+    with st.spinner("Træner og koder svarene igen …"), ui_app.NLP_LOCK:
         try:
             result = review.retrain(cur.project, column, codebook, state, cur.store)
         except ValueError as exc:
