@@ -157,7 +157,8 @@ def main(argv=None) -> None:
                      "senere, median (s)": round(statistics.median(later), 3),
                      "senere, maks (s)": round(max(later), 3), "målinger": len(later)})
     table = pd.DataFrame(rows)
-    print(f"\n{args.answers} åbne svar ({pairs} dobbeltkodet), {os.cpu_count()} kerner\n")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\n{args.answers} åbne svar ({pairs} dobbeltkodet), {os.cpu_count()} kerner, belastning {load}\n")
     print(table.to_markdown(index=False) if _has_tabulate() else table.to_string(index=False))
 
 

@@ -215,7 +215,7 @@ def create_project(root, title: str, export_name: str, export_data: bytes, *, su
     survey_path = Path(survey_path).resolve()
     meta = {"title": title, "export": next(folder.glob("eksport.*")).name, "survey": str(survey_path),
             "original_name": Path(export_name).name,
-            "created": datetime.now(UTC).isoformat(timespec="seconds")}
+            "created": datetime.now(UTC).isoformat(timespec="microseconds")}
     (folder / "project.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False),
                                          encoding="utf-8")
     return _load(folder / "project.yaml", environ), export

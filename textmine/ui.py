@@ -318,6 +318,16 @@ def short_labels(df: pd.DataFrame) -> list[str]:
     return [f"Respondent {rid}" for rid in df[C.RESPONDENT_ID].astype(str)]
 
 
+def word_forms(texts: list[str]) -> list[frozenset[str]]:
+    """Each text's lemmas and compound parts in lower case: the search index ``search`` looks in.
+
+    Top-level, so the app can run it in a worker process.
+    """
+    from .nlp import load_analyzer
+
+    return [frozenset(f for tok in doc for f in tok.forms) for doc in load_analyzer().analyze(texts)]
+
+
 def search(df: pd.DataFrame, query: list[frozenset[str]], index: pd.Series) -> pd.DataFrame:
     """Answers that contain every word of ``query`` in some form (word, lemma or compound part).
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import re
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,8 +41,9 @@ NEXT_PROJECT_KEY = "project_next"
 BACKGROUND_ABOVE = 5000
 _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="textmine-work")
 # spaCy does not promise that one pipeline can be used from two threads at once, and the worker
-# thread and the pages share one (load_analyzer). Whoever runs it holds this lock; the worker
-# takes it a chunk of answers at a time, so a page never waits long.
+# thread (review queue) and the pages share one (load_analyzer): whoever runs it holds this lock.
+# A small survey's search index takes it a chunk of answers at a time; a large one's is built in
+# a worker process with its own pipeline.
 NLP_LOCK = threading.Lock()
 NLP_CHUNK = 1000
 
@@ -156,23 +158,37 @@ def raw_texts(project: Project, stamp: float) -> pd.Series:
 
 @st.cache_resource(show_spinner="Lemmatiserer svarene til søgning …", max_entries=8)
 def lemma_job(project: Project, stamp: float) -> Future:
-    """Each answer's words, lemmas and compound parts (lower case), by store key, as a future.
+    """Each answer's lemmas and compound parts (lower case), by store key, as a future.
 
-    Lemmatising runs spaCy over every answer: above ``BACKGROUND_ABOVE`` answers it runs on
-    the worker thread (started when Læs first opens) and the search uses ``ui.search_text`` until then.
+    Lemmatising runs spaCy over every answer. Above ``BACKGROUND_ABOVE`` answers it runs in a
+    worker process (started when Læs first opens): on a thread it would hold the interpreter
+    lock long enough to slow every page to a second. The search uses ``ui.search_text`` until then.
     """
     coded = get_coded(project, stamp, mtime(project.survey))
     keys, texts = coded[C.KEY].to_numpy(), coded[C.TEXT].astype(str).tolist()
-
-    def work() -> pd.Series:
+    if len(texts) <= BACKGROUND_ABOVE:
         forms = []
         for start in range(0, len(texts), NLP_CHUNK):
             with NLP_LOCK:
-                docs = load_analyzer().analyze(texts[start:start + NLP_CHUNK])
-            forms.extend(frozenset(f for tok in doc for f in tok.forms) for doc in docs)
-        return pd.Series(forms, index=keys, dtype=object)
+                forms.extend(ui.word_forms(texts[start:start + NLP_CHUNK]))
+        return _done(pd.Series(forms, index=keys, dtype=object))
+    indexed: Future = Future()
 
-    return _POOL.submit(work) if len(texts) > BACKGROUND_ABOVE else _done(work())
+    def finished(job: Future) -> None:
+        if job.exception() is not None:
+            indexed.set_exception(job.exception())
+        else:
+            indexed.set_result(pd.Series(job.result(), index=keys, dtype=object))
+
+    _processes().submit(ui.word_forms, texts).add_done_callback(finished)
+    _POOL.submit(load_analyzer)    # loaded now, so the first search does not wait for spaCy to load
+    return indexed
+
+
+@st.cache_resource(show_spinner=False)
+def _processes() -> ProcessPoolExecutor:
+    # "spawn": a fresh interpreter, not a fork of a server running threads.
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
 
 
 def lemma_index(project: Project, stamp: float) -> pd.Series | None:
