@@ -10,6 +10,7 @@ weighs them; here they are only found.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Sequence
 
 import numpy as np
@@ -43,13 +44,27 @@ class KeywordMatcher:
         >>> m.hits(analyzer.analyze(["Vi manglede viden om udlandslovgivning"])[0])  # doctest: +SKIP
         {'lovgivning_udland': ['lovgivning', 'udland']}
         """
-        forms = [set(t.forms) for t in tokens]
+        forms = [t.forms for t in tokens]
+        matched = set()
+        for i, token_forms in enumerate(forms):
+            for form in token_forms:
+                for theme_n, seq_n, seq in self._first_words.get(form, ()):
+                    if (theme_n, seq_n) not in matched and _at(forms, seq, i):
+                        matched.add((theme_n, seq_n))
         found: dict[str, list[str]] = {}
-        for theme_id, seqs in self.patterns:
-            for seq in seqs:
-                if _contains(forms, seq):
-                    found.setdefault(theme_id, []).append(" ".join(seq))
+        for theme_n, seq_n in sorted(matched):
+            theme_id, seqs = self.patterns[theme_n]
+            found.setdefault(theme_id, []).append(" ".join(seqs[seq_n]))
         return found
+
+    @cached_property
+    def _first_words(self) -> dict[str, list[tuple[int, int, tuple[str, ...]]]]:
+        """Keyword sequences by their first lemma: each word of an answer is tried against few."""
+        index: dict[str, list[tuple[int, int, tuple[str, ...]]]] = {}
+        for theme_n, (_, seqs) in enumerate(self.patterns):
+            for seq_n, seq in enumerate(seqs):
+                index.setdefault(seq[0], []).append((theme_n, seq_n, seq))
+        return index
 
     def matrix(self, docs: Sequence[Sequence[Token]], hits: Sequence[dict] | None = None) -> np.ndarray:
         """Number of distinct keywords hit, one column per theme in code frame order.
@@ -64,8 +79,6 @@ class KeywordMatcher:
         return out
 
 
-def _contains(forms: list[set[str]], seq: tuple[str, ...]) -> bool:
-    n = len(seq)
-    if n == 1:
-        return any(seq[0] in f for f in forms)
-    return any(all(seq[j] in forms[i + j] for j in range(n)) for i in range(len(forms) - n + 1))
+def _at(forms: list[tuple[str, ...]], seq: tuple[str, ...], i: int) -> bool:
+    """Whether the keyword sequence ``seq`` starts at token ``i`` (its first lemma known to match)."""
+    return i + len(seq) <= len(forms) and all(seq[j] in forms[i + j] for j in range(1, len(seq)))

@@ -226,8 +226,11 @@ def _clauses(tokens: list[Token], lexicon: Lexicon) -> list[tuple[list[Token], b
 def _valences(clause: list[Token], forms, lexicon: Lexicon) -> list[float]:
     """Each token's own valence; a matched phrase puts its weight on its first word."""
     out, i = [0.0] * len(clause), 0
+    index = _phrase_index(lexicon.phrases)
     while i < len(clause):
-        phrase = next((p for p in lexicon.phrases if _phrase_matches(p[0], forms, i)), None)
+        candidates = sorted({n for f in forms[i] for key in {f, f[:4]} for n in index.get(key, ())})
+        phrase = next((lexicon.phrases[n] for n in candidates if _phrase_matches(lexicon.phrases[n][0], forms, i)),
+                      None)
         if phrase:
             out[i] = phrase[1]
             i += len(phrase[0])
@@ -239,6 +242,16 @@ def _valences(clause: list[Token], forms, lexicon: Lexicon) -> list[float]:
             out[i] = value or 0.0
         i += 1
     return out
+
+
+@lru_cache(maxsize=8)
+def _phrase_index(phrases) -> dict[str, tuple[int, ...]]:
+    """Phrase positions by what their first element needs a word to start with (all of it when
+    shorter than four letters, else its first four), so each word is tried against few phrases."""
+    index: dict[str, list[int]] = {}
+    for n, (parts, _) in enumerate(phrases):
+        index.setdefault(parts[0] if len(parts[0]) < 4 else parts[0][:4], []).append(n)
+    return {key: tuple(ns) for key, ns in index.items()}
 
 
 def _lookup(forms, lexicon: Lexicon) -> float | None:
