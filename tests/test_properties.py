@@ -19,7 +19,7 @@ from textmine import read_table
 from textmine.coding import Coder
 from textmine.nlp import normalise_text
 from textmine.redact import mask_text
-from textmine.safe import clean_text, csv_cell, uncsv_cell, write_csv, write_xlsx
+from textmine.safe import _csv_column, clean_text, csv_cell, uncsv_cell, write_csv, write_xlsx
 
 # Pieces that make answers hostile: formula starts, control and XML-illegal characters,
 # emoji with joiners, decomposed æ/ø/å, zero-width and bidi marks, CSV delimiters and quotes.
@@ -105,6 +105,16 @@ def test_clean_text_removes_only_file_breaking_characters(text):
 @given(text=TEXT)
 def test_csv_cell_is_undone_by_uncsv_cell(text):
     assert uncsv_cell(csv_cell(text)) == clean_text(text)
+
+
+@SETTINGS
+@example(texts=["'=1", "-", "-- -", "=1+1", "\x07"])
+@given(texts=st.lists(TEXT, min_size=1, max_size=8))
+def test_csv_cells_made_column_by_column_are_those_made_cell_by_cell(texts):
+    for column in (pd.Series(texts), pd.Series(texts + [None], dtype=object), pd.Series(texts + [3], dtype=object)):
+        fast, slow = _csv_column(column), column.map(csv_cell)
+        assert fast.astype(object).where(fast.notna(), None).tolist() == \
+            slow.astype(object).where(slow.notna(), None).tolist()
 
 
 def _frame(texts: list[str]) -> pd.DataFrame:

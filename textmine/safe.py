@@ -40,6 +40,20 @@ def csv_cell(value):
     return "'" + text if is_formula_like(text.lstrip("'")) else text
 
 
+def _csv_column(column: pd.Series) -> pd.Series:
+    """``csv_cell`` for a whole column: numbers pass, text columns are cleaned with string methods."""
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+        return column
+    is_text = column.map(type) == str if column.dtype == object else column.notna()
+    if column.dtype == object and not is_text.all():
+        return column.map(csv_cell)          # mixed values: cell by cell
+    text = column.astype(str).str.replace(_ILLEGAL, "", regex=True)
+    bare = text.str.lstrip("'")
+    formula = bare.str.startswith(_FORMULA_START) & ~bare.str.match(_ONLY_DASHES)
+    out = text.where(~formula, "'" + text)
+    return out.where(is_text, column)
+
+
 def uncsv_cell(value):
     """Undo ``csv_cell`` when reading a CSV textmine (or a careful tool) wrote."""
     if isinstance(value, str) and value.startswith("'") and is_formula_like(value.lstrip("'")):
@@ -68,7 +82,7 @@ def write_csv(df: pd.DataFrame, path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = atomic_path(path)
     try:
-        safe = df.map(csv_cell)
+        safe = df.apply(_csv_column)
         safe.columns = [csv_cell(str(c)) for c in df.columns]
         # CRLF rows (as Excel writes them) make the csv module quote a lone "\r" inside a cell.
         safe.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")
