@@ -357,6 +357,7 @@ def test_current_frame_and_last_change_bring_a_table_up_to_date(target):
         store.record(b, ["løn", "ledelse"], coder="Mette", source="human", expected_version=1)
         store.record(c, ["løn"], coder=ALI, source="human", expected_version=0, lane=ALI)   # another lane
         assert store.last_change() > first
+        assert store.change_mark() == (store.last_change(), 5)
         changed = store.current_frame(SURVEY, since=first)
         assert changed.values.tolist() == [[b, 2, "løn|ledelse", "human", "Mette"]]
         assert store.current_frame(SURVEY, lane=ALI, since=first)["key"].tolist() == [c]

@@ -63,6 +63,17 @@ class TeamMixin:
         with self._connection() as c:
             return int(c.execute(select(func.max(decisions.c.id))).scalar() or 0)
 
+    def change_mark(self) -> tuple[int, int]:
+        """(id of the newest decision, number of decisions): it changes with every committed write.
+
+        The count catches a write committed after a later one (PostgreSQL hands out ids before
+        the commit), which the newest id alone would not show.
+        """
+        with self._connection() as c:
+            newest, count = c.execute(select(func.max(decisions.c.id), func.count())
+                                      .select_from(decisions)).one()
+        return int(newest or 0), int(count)
+
     def current_frame(self, survey: str | None = None, lane: str = "", *, since: int = 0) -> pd.DataFrame:
         """``current_all`` as a table (columns ``key, version, themes, source, coder``; themes joined with "|").
 

@@ -45,6 +45,8 @@ _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="textmine-work")
 # A small survey's search index takes it a chunk of answers at a time; a large one's is built in
 # a worker process with its own pipeline.
 NLP_LOCK = threading.Lock()
+# How far below the newest decision id an update looks again (ids handed out, not yet committed).
+LATE_COMMITS = 1000
 NLP_CHUNK = 1000
 
 
@@ -335,21 +337,23 @@ def _held_state(project: Project, stamp: float, survey_stamp: float) -> dict:
 def decided_state(project: Project, stamp: float, store: Store) -> tuple[pd.DataFrame, dict]:
     """The coded answers with the store's newest decisions laid over them, brought up to date on each rerun.
 
-    One look-up tells whether anyone has decided anything since the last rerun (``last_change``);
+    One look-up tells whether anyone has decided anything since the last rerun (``change_mark``);
     only the answers decided since are read and laid over the state held in memory. Every session
     shares the frame, so pages must not change it (the library functions never do). Returned
     with a memo for tables derived from it, emptied whenever the state changes.
     """
     held = _held_state(project, stamp, mtime(project.survey))
     with held["lock"]:
-        change = store.last_change()
+        mark = store.change_mark()
         if "state" not in held:
             coded = get_coded(project, stamp, mtime(project.survey))
             held["state"], held["memo"] = review.review_state(coded, store.current_frame(project.slug)), {}
-        elif held["change"] != change:
-            changed = store.current_frame(project.slug, since=held["change"])
+        elif held["mark"] != mark:
+            # Read back a little before the newest id seen: a decision committed late has an older id.
+            since = max(held["mark"][0] - LATE_COMMITS, 0)
+            changed = store.current_frame(project.slug, since=since)
             held["state"], held["memo"] = review.update_state(held["state"], changed), {}
-        held["change"] = change
+        held["mark"] = mark
         return held["state"], held["memo"]
 
 
