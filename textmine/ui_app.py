@@ -40,6 +40,8 @@ NEXT_PROJECT_KEY = "project_next"
 # thread, so no page waits for them; below it they take a moment and are done at once.
 BACKGROUND_ABOVE = 5000
 _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="textmine-work")
+_PROCESS_POOL: ProcessPoolExecutor | None = None
+_PROCESS_LOCK = threading.Lock()
 # spaCy does not promise that one pipeline can be used from two threads at once, and the worker
 # thread (review queue) and the pages share one (load_analyzer): whoever runs it holds this lock.
 # A small survey's search index takes it a chunk of answers at a time; a large one's is built in
@@ -187,10 +189,20 @@ def lemma_job(project: Project, stamp: float) -> Future:
     return indexed
 
 
-@st.cache_resource(show_spinner=False)
 def _processes() -> ProcessPoolExecutor:
-    # "spawn": a fresh interpreter, not a fork of a server running threads.
-    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    """The one worker process (not a Streamlit cache: clearing the caches must not start another)."""
+    global _PROCESS_POOL
+    with _PROCESS_LOCK:
+        if _PROCESS_POOL is None:
+            # "spawn": a fresh interpreter, not a fork of a server running threads.
+            _PROCESS_POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return _PROCESS_POOL
+
+
+def wait_for_background(timeout: float = 1800) -> None:
+    """Block until the worker thread and process have finished what they were given (bench/app.py)."""
+    _POOL.submit(int).result(timeout)
+    _processes().submit(int).result(timeout)
 
 
 def lemma_index(project: Project, stamp: float) -> pd.Series | None:
