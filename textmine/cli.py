@@ -5,31 +5,38 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
 from . import columns as C
 from .codebook import load_codebook
-from .coding import classify_table, code_survey
+from .coding import Stopwatch, classify_table, code_survey
 from .errors import TextmineError
 from .evaluate import evaluate_file, format_evaluation
 from .io import read_table
 from .models import PROJECT_ROOT, models_dir, shipped_training_path
 from .redact import redact_table
-from .safe import write_csv, write_xlsx
+from .safe import write_csv, write_json, write_xlsx
 from .training import train
 
 log = logging.getLogger("textmine")
 
 
 def cmd_classify(args) -> str:
+    timer = Stopwatch()
     codebook = load_codebook(args.codebook)
-    df = read_table(args.input, required=(args.text_column, args.id_column))
+    with timer("read"):
+        df = read_table(args.input, required=(args.text_column, args.id_column))
     coded = classify_table(df, codebook, text_column=args.text_column, id_column=args.id_column,
-                           model_path=args.model)
+                           model_path=args.model, timer=timer, workers=args.workers)
     if not args.no_mask:
-        coded = redact_table(coded, args.text_column)
-    write_csv(coded, args.out)
+        with timer("mask"):
+            coded = redact_table(coded, args.text_column)
+    with timer("write"):
+        write_csv(coded, args.out)
+    if args.timings:
+        write_json({"answers": len(coded), "workers": args.workers, "seconds": timer.seconds}, args.timings)
     flagged = int(coded[C.NEEDS_REVIEW].sum())
     return f"{len(coded)} svar kodet med '{codebook.codebook}' ({coded[C.MODEL].iat[0] if len(coded) else '-'}); " \
            f"{flagged} markeret til gennemsyn -> {args.out}"
@@ -127,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--id-column", default="id")
     c.add_argument("--model", default=None, help="modelmappe (standard: den medfølgende til kodearket)")
     c.add_argument("--no-mask", action="store_true", help="skriv teksterne umaskerede")
+    c.add_argument("--timings", default=None, help="skriv sekunder pr. trin (JSON) til denne fil")
+    c.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                   help="processer der koder samtidig (standard: antal kerner)")
     c.set_defaults(func=cmd_classify)
 
     t = sub.add_parser("train", help="træn en model på kodede svar (kolonner text, themes)")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing as mp
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,6 +16,7 @@ import pandas as pd
 from . import columns as C
 from .classify import ThemeClassifier
 from .codebook import Codebook, load_codebook
+from .decisions import wordless
 from .errors import ModelError
 from .io import Export, read_export
 from .models import load_model, shipped_model_path, shipped_training_path
@@ -25,6 +29,22 @@ from .survey import Survey, load_survey
 log = logging.getLogger(__name__)
 
 FRAME_ONLY = "koderamme"   # model name when the code frame alone was learned from
+CHUNK = 20_000             # answers analysed, featurised and predicted at a time
+
+
+class Stopwatch:
+    """Seconds spent per named stage, added up over chunks: ``with timer("nlp"): ...``."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
 
 
 @dataclass
@@ -62,8 +82,13 @@ class Coder:
         name = FRAME_ONLY if not texts else f"{FRAME_ONLY}+{examples.name}"
         return cls(codebook, model, name)
 
-    def code(self, texts) -> pd.DataFrame:
+    def code(self, texts, timer: "Stopwatch | None" = None, workers: int = 1) -> pd.DataFrame:
         """Themes, probabilities and review flag for each text ("" gives no themes).
+
+        Answers go through in chunks of ``CHUNK``, so memory does not grow with the survey beyond
+        the texts and the result; ``timer`` adds up the seconds of each stage (summed over
+        workers). ``workers`` > 1 codes chunks in that many forked processes (the command line
+        does; the app, which runs threads, does not fork).
 
         Examples
         --------
@@ -71,31 +96,72 @@ class Coder:
         'tilgaengelighed'
         """
         texts = ["" if t is None else str(t) for t in texts]
-        ids = self.codebook.ids
-        out = pd.DataFrame({C.THEMES: [""] * len(texts), C.BACKCODE: [""] * len(texts),
-                            C.NEEDS_REVIEW: [False] * len(texts), SENTIMENT: [""] * len(texts)})
-        for t in ids:
-            out[C.p_column(t)] = np.nan
-        filled = [i for i, t in enumerate(texts) if t.strip()]
-        if filled:
-            analyzer = load_analyzer()
-            docs = analyzer.analyze([texts[i] for i in filled])
-            proba, decisions, _ = self.model.code_docs(docs)
-            backcode = {t.id: t.backcode_to for t in self.codebook.themes if t.backcode_to}
-            out.loc[filled, C.THEMES] = [C.join_themes(d.themes) for d in decisions]
-            out.loc[filled, C.BACKCODE] = [C.join_themes(backcode[t] for t in d.themes if t in backcode)
-                                           for d in decisions]
-            out.loc[filled, C.NEEDS_REVIEW] = [d.needs_review for d in decisions]
-            lexicon = survey_lexicon()
-            out.loc[filled, SENTIMENT] = [score_tokens(d, lexicon)[2] for d in docs]
-            out.loc[filled, [C.p_column(t) for t in ids]] = proba.round(4)
+        timer = timer or Stopwatch()
+        ids, n = self.codebook.ids, len(texts)
+        themes, backcodes = np.full(n, "", dtype=object), np.full(n, "", dtype=object)
+        review, sentiment = np.zeros(n, dtype=bool), np.full(n, "", dtype=object)
+        proba = np.full((n, len(ids)), np.nan)
+        filled = np.flatnonzero([bool(t.strip()) for t in texts])
+        chunks = [filled[start:start + CHUNK] for start in range(0, len(filled), CHUNK)]
+        for rows, (t, b, r, s, p, seconds) in zip(chunks, self._code_chunks(texts, chunks, workers)):
+            themes[rows], backcodes[rows], review[rows], sentiment[rows], proba[rows] = t, b, r, s, p
+            for stage, sec in seconds.items():
+                timer.seconds[stage] = timer.seconds.get(stage, 0.0) + sec
+        out = pd.DataFrame({C.THEMES: themes.astype(str), C.BACKCODE: backcodes.astype(str), C.NEEDS_REVIEW: review,
+                            SENTIMENT: sentiment.astype(str)})
+        for j, t in enumerate(ids):
+            out[C.p_column(t)] = proba[:, j]
         return out.assign(**{C.NLP: load_analyzer().name, C.MODEL: self.model_name})
 
 
+    def _code_chunks(self, texts: list[str], chunks: list[np.ndarray], workers: int):
+        """Per chunk: themes, backcodes, review flags, sentiment, probabilities and stage seconds."""
+        global _FORKED
+        if workers <= 1 or len(chunks) <= 1 or "fork" not in mp.get_all_start_methods():
+            yield from (self._code_chunk([texts[i] for i in rows]) for rows in chunks)
+            return
+        _FORKED = (self, texts)   # children inherit pipeline, model and texts; only row numbers travel
+        try:
+            with mp.get_context("fork").Pool(min(workers, len(chunks))) as pool:
+                yield from pool.imap(_code_forked, chunks)
+        finally:
+            _FORKED = None
+
+    def _code_chunk(self, texts: list[str]):
+        timer = Stopwatch()
+        with timer("nlp"):
+            docs = load_analyzer().analyze(texts)
+        # The stages of ThemeClassifier.code_docs, one by one so each is timed.
+        with timer("features"):
+            featurizer = self.model.featurizer()
+            hits = [featurizer.matcher.hits(d) for d in docs]
+            X = featurizer.transform(docs, hits)
+        with timer("predict"):
+            proba = self.model.predict_proba_matrix(X)
+            decisions = self.model.decide(proba, hits, unseen=self.model.unseen_share(X),
+                                          wordless=[wordless(d) for d in docs])
+        with timer("sentiment"):
+            lexicon = survey_lexicon()
+            sentiment = [score_tokens(d, lexicon)[2] for d in docs]
+        backcode = {t.id: t.backcode_to for t in self.codebook.themes if t.backcode_to}
+        return ([C.join_themes(d.themes) for d in decisions],
+                [C.join_themes(backcode[t] for t in d.themes if t in backcode) for d in decisions],
+                [d.needs_review for d in decisions], sentiment, proba.round(4), timer.seconds)
+
+
+_FORKED: "tuple[Coder, list[str]] | None" = None
+
+
+def _code_forked(rows: np.ndarray):
+    coder, texts = _FORKED
+    return coder._code_chunk([texts[i] for i in rows])
+
+
 def classify_table(df: pd.DataFrame, codebook: Codebook, *, text_column: str = C.TEXT,
-                   id_column: str = "id", model_path=None) -> pd.DataFrame:
+                   id_column: str = "id", model_path=None, timer: Stopwatch | None = None,
+                   workers: int = 1) -> pd.DataFrame:
     """Code one text column of a table; keeps the id column under its own name."""
-    coded = Coder.for_codebook(codebook, model_path).code(df[text_column].tolist())
+    coded = Coder.for_codebook(codebook, model_path).code(df[text_column].tolist(), timer=timer, workers=workers)
     front = df[[c for c in (id_column, text_column) if c in df.columns]].reset_index(drop=True)
     return pd.concat([front, coded.reset_index(drop=True)], axis=1)
 
