@@ -29,14 +29,17 @@ run: demo
 
 # Debian packages some tests need: LibreOffice and pdftotext turn the Word report into a PDF and
 # read it; Chromium runs the end-to-end browser test. Installed with apt where we are root (as in
-# CI); elsewhere the tests that need them skip with a message.
-SYSTEM_TOOLS = soffice:libreoffice-writer-nogui pdftotext:poppler-utils chromium:chromium
+# CI); elsewhere the tests that need them skip with a message. PostgreSQL's server runs the store's
+# tests a second time on a throwaway database (tests/pg.py); Debian puts initdb in
+# /usr/lib/postgresql/<version>/bin, not on PATH, so that is looked at too.
+SYSTEM_TOOLS = soffice:libreoffice-writer-nogui pdftotext:poppler-utils chromium:chromium initdb:postgresql
 system-tools:
 	@missing=""; for pair in $(SYSTEM_TOOLS); do \
-	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	  tool=$${pair%%:*}; command -v $$tool >/dev/null || ls /usr/lib/postgresql/*/bin/$$tool >/dev/null 2>&1 \
+	    || missing="$$missing $${pair#*:}"; done; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installerer$$missing til testene af Word-rapporten og browsertesten ..."; \
+	  echo "Installerer$$missing til testene af Word-rapporten, browsertesten og PostgreSQL-lageret ..."; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	    $$missing fonts-dejavu-core >/dev/null) \
 	    || echo "apt-get lykkedes ikke: testene, der kræver$$missing, springes over"; \
