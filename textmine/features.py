@@ -12,6 +12,7 @@ from typing import Sequence
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.preprocessing import normalize
 
 from .nlp import Token
 from .rules import KeywordMatcher
@@ -33,6 +34,27 @@ _CHARS = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=N_
                            alternate_sign=False, norm="l2", lowercase=False)
 
 
+_CHAR_COUNTS = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=N_CHAR_FEATURES,
+                                 alternate_sign=False, norm=None, lowercase=False)
+
+
+def _char_ngrams(docs: Sequence[Sequence[Token]]) -> sp.csr_matrix:
+    """``_CHARS`` of the lemmas, computed once per distinct word: char_wb n-grams never cross a
+    space, so an answer's counts are the sum of its words' counts (then l2-normalised as before)."""
+    vocabulary: dict[str, int] = {}
+    indptr, indices = [0], []
+    for d in docs:
+        for word in " ".join(t.lemma for t in d).split():
+            indices.append(vocabulary.setdefault(word, len(vocabulary)))
+        indptr.append(len(indices))
+    if not vocabulary:
+        return sp.csr_matrix((len(docs), N_CHAR_FEATURES))
+    words = sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(docs), len(vocabulary)))
+    counts = (words @ _CHAR_COUNTS.transform(list(vocabulary))).tocsr()
+    counts.sort_indices()
+    return normalize(counts, norm="l2", copy=False)
+
+
 @dataclass(frozen=True)
 class Featurizer:
     """Maps analysed answers to one sparse row each; the keyword block depends on the code frame."""
@@ -45,7 +67,7 @@ class Featurizer:
 
     def transform(self, docs: Sequence[Sequence[Token]], hits: Sequence[dict] | None = None) -> sp.csr_matrix:
         words = _WORDS.transform([_word_doc(d) for d in docs])
-        chars = _CHARS.transform([" ".join(t.lemma for t in d) for d in docs])
+        chars = _char_ngrams(docs)
         hits = self.matcher.matrix(docs, hits)
         # Both "any hit" and a damped count, so one strong keyword and several weak ones differ.
         kw = np.hstack([(hits > 0).astype(np.float32), np.log1p(hits)]) * KEYWORD_WEIGHT

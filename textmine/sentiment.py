@@ -178,6 +178,11 @@ def sentiment_scores(texts: Iterable[str], *, lexicon: Lexicon | None = None) ->
     return pd.DataFrame(rows, columns=[POS, NEG, LABEL])
 
 
+CACHE_LIMIT = 500_000        # tokens whose forms and facts are kept
+_FORMS: dict = {}
+_FACTS: dict = {}
+
+
 def score_tokens(tokens: list[Token], lexicon: Lexicon) -> tuple[float, float, str]:
     """(pos, neg, label) for one analysed answer: blandet when one clause praises and another criticises."""
     if _no_content(tokens):
@@ -195,11 +200,24 @@ def score_tokens(tokens: list[Token], lexicon: Lexicon) -> tuple[float, float, s
 
 
 def _forms(token: Token) -> tuple[str, str, str]:
-    """The word as written, with ae/oe/aa as æ/ø/å, and its lemma."""
+    """The word as written, with ae/oe/aa as æ/ø/å, and its lemma (worked out once per token)."""
+    hit = _FORMS.get(id(token))
+    if hit is not None and hit[0] is token:
+        return hit[1]
     text = respelled = token.text.lower()
     for digraph, letter in _DIGRAPHS:
         respelled = respelled.replace(digraph, letter)
-    return text, respelled, token.lemma
+    forms = (text, respelled, token.lemma)
+    _remember(_FORMS, id(token), (token, forms))
+    return forms
+
+
+def _remember(cache: dict, key, value) -> None:
+    # The analyzer hands out one Token object per word form, so these caches hold one entry per
+    # word of the vocabulary; the identity check above makes a reused id harmless.
+    if len(cache) >= CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
 
 
 def _no_content(tokens: list[Token]) -> bool:
@@ -226,22 +244,34 @@ def _clauses(tokens: list[Token], lexicon: Lexicon) -> list[tuple[list[Token], b
 def _valences(clause: list[Token], forms, lexicon: Lexicon) -> list[float]:
     """Each token's own valence; a matched phrase puts its weight on its first word."""
     out, i = [0.0] * len(clause), 0
-    index = _phrase_index(lexicon.phrases)
     while i < len(clause):
-        candidates = sorted({n for f in forms[i] for key in {f, f[:4]} for n in index.get(key, ())})
+        candidates, value, negation = _word_facts(clause[i], forms[i], lexicon)
         phrase = next((lexicon.phrases[n] for n in candidates if _phrase_matches(lexicon.phrases[n][0], forms, i)),
                       None)
         if phrase:
             out[i] = phrase[1]
             i += len(phrase[0])
             continue
-        value = _lookup(forms[i], lexicon)
-        if value is None and clause[i].parts:    # a Danish compound takes its meaning from its head
-            value = _lookup(clause[i].parts[-1:], lexicon)
-        if not any(f in lexicon.negations for f in forms[i]):
+        if not negation:
             out[i] = value or 0.0
         i += 1
     return out
+
+
+def _word_facts(token: Token, forms, lexicon: Lexicon) -> tuple[tuple[int, ...], float | None, bool]:
+    """Per token and lexicon, once: the phrases that may start at it, its own valence (a Danish
+    compound takes its meaning from its head) and whether it is a negation."""
+    hit = _FACTS.get((id(token), id(lexicon)))
+    if hit is not None and hit[0] is token and hit[1] is lexicon:
+        return hit[2]
+    index = _phrase_index(lexicon.phrases)
+    candidates = tuple(sorted({n for f in forms for key in {f, f[:4]} for n in index.get(key, ())}))
+    value = _lookup(forms, lexicon)
+    if value is None and token.parts:
+        value = _lookup(token.parts[-1:], lexicon)
+    facts = (candidates, value, any(f in lexicon.negations for f in forms))
+    _remember(_FACTS, (id(token), id(lexicon)), (token, lexicon, facts))
+    return facts
 
 
 @lru_cache(maxsize=8)
