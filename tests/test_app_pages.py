@@ -344,6 +344,7 @@ def test_read_page_shows_many_answers_a_page_at_a_time(env):
 
 def test_a_slow_review_queue_is_computed_while_the_analyst_codes(env, monkeypatch):
     import threading
+    from concurrent.futures import ThreadPoolExecutor
 
     from textmine import review, ui_app
 
@@ -355,6 +356,10 @@ def test_a_slow_review_queue_is_computed_while_the_analyst_codes(env, monkeypatc
 
     monkeypatch.setattr(ui_app, "BACKGROUND_ABOVE", 0)
     monkeypatch.setattr(review, "queue_order", slow)
+    # The worker process would not see the slowed function: a thread stands in for it here
+    # (test_the_review_queue_is_ranked_in_a_worker_process runs the real one).
+    pool = ThreadPoolExecutor(max_workers=1)
+    monkeypatch.setattr(ui_app, "_processes", lambda: pool)
     at = open_page("kod", coder="Mette")
     # Meanwhile the flagged answers come first, the most doubtful (p = 0.55) before the other.
     assert at.subheader[0].value == "Respondent 3005"
@@ -377,3 +382,15 @@ def test_a_search_while_the_worker_runs_spacy_waits_briefly_then_takes_the_words
     with ui_app.NLP_LOCK:           # the worker ranking the review queue
         assert ui_app.query_forms("lovgivningen") is None
     assert ui_app.typed_forms("Lovgivningen, tak!") == [frozenset({"lovgivningen"}), frozenset({"tak"})]
+
+
+def test_the_review_queue_is_ranked_in_a_worker_process(env):
+    from textmine import load_survey, review, ui, ui_app
+
+    survey = load_survey(ROOT / "data" / "surveys" / "sikkerhedskonsulent-2024.yaml")
+    answers = ui.answers_for(review.with_keys(ui.load_coded(env / "kodet" / "coded.csv", survey), "kodet"), Q8)
+    codebook = load_codebook(Q8_FRAME)
+    texts, keys = answers["text"].astype(str).tolist(), answers["key"].tolist()
+    in_process = ui_app._processes().submit(review.queue_keys, texts, keys, codebook, None).result(timeout=300)
+    assert in_process == review.queue_keys(texts, keys, codebook, None)
+    assert sorted(in_process) == sorted(keys)

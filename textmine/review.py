@@ -109,6 +109,12 @@ def queue_order(answers: pd.DataFrame, coder: Coder) -> list[str]:
     return answers[C.KEY].to_numpy()[queue["position"].to_numpy()].tolist()
 
 
+def queue_keys(texts: list[str], keys: list[str], codebook: Codebook, model: Path | None) -> list[str]:
+    """``queue_order`` from plain values, loading the model itself: the app runs it in a worker process."""
+    coder = Coder.for_codebook(codebook, model)
+    return queue_order(pd.DataFrame({C.TEXT: texts, C.KEY: keys}), coder)
+
+
 def quick_order(answers: pd.DataFrame) -> list[str]:
     """A stand-in for the review queue while it is computed: flagged answers first, then those whose
     theme probabilities lie closest to a coin toss (read from the coded file, no model run)."""
@@ -155,7 +161,7 @@ def retrain(project: Project, column: str, codebook: Codebook, state: pd.DataFra
     texts, labels = training_set(state, column)
     if len(texts) < 2 * k:
         raise ValueError(f"kod mindst {2 * k} svar, før modellen trænes igen (der er {len(texts)})")
-    current = Coder.for_codebook(codebook, _project_model(project, codebook))
+    current = Coder.for_codebook(codebook, project_model(project, codebook))
     before = evaluate_model(current.model, texts, labels, codebook).summary()
     shipped = ([], [])
     examples = shipped_training_path(codebook)
@@ -171,7 +177,8 @@ def retrain(project: Project, column: str, codebook: Codebook, state: pd.DataFra
     return Retrained(len(texts), before, after, out, resuggest(store, project))
 
 
-def _project_model(project: Project, codebook: Codebook) -> Path | None:
+def project_model(project: Project, codebook: Codebook) -> Path | None:
+    """The model retrained for this project's code frame, or None (the shipped one is used)."""
     path = project.models / codebook.codebook
     return path if (path / "meta.json").exists() else None
 

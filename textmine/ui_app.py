@@ -240,27 +240,37 @@ def queue_job(project: Project, stamp: float, column: str, codebook: Codebook) -
     """One question's answer keys, most useful to code first, as a future (done at once for small surveys).
 
     The review queue runs the model over every answer: a minute at 100,000 answers. Above
-    ``BACKGROUND_ABOVE`` answers it runs on a worker thread and the page uses ``quick_order``
-    until it is done. The result is saved beside the coded file, so an app restart reuses it.
+    ``BACKGROUND_ABOVE`` answers it runs in the worker process (on a thread it would slow every
+    page) and the page uses ``quick_order`` until it is done. The result is saved beside the
+    coded file, so an app restart reuses it.
     """
     coded = get_coded(project, stamp, mtime(project.survey))
     answers = coded[coded[C.COLUMN] == column]
     model_stamp = mtime(project.models / codebook.codebook)
-    coder = coder_for(project, codebook, model_stamp)
     saved = project.coded_dir / f"queue-{column}.json"
     tag = {"coded": stamp, "model": model_stamp}
     if saved.exists():
         found = json.loads(saved.read_text(encoding="utf-8"))
         if found.get("tag") == tag and len(found.get("keys", [])) == len(answers):
             return _done(found["keys"])
-
-    def work() -> list[str]:
+    model = review.project_model(project, codebook)
+    texts, keys = answers[C.TEXT].astype(str).tolist(), answers[C.KEY].tolist()
+    if len(answers) <= BACKGROUND_ABOVE:
         with NLP_LOCK:
-            keys = review.queue_order(answers, coder)
-        write_json({"tag": tag, "keys": keys}, saved)
-        return keys
+            order = review.queue_keys(texts, keys, codebook, model)
+        write_json({"tag": tag, "keys": order}, saved)
+        return _done(order)
+    ordered: Future = Future()
 
-    return _POOL.submit(work) if len(answers) > BACKGROUND_ABOVE else _done(work())
+    def finished(job: Future) -> None:
+        if job.exception() is not None:
+            ordered.set_exception(job.exception())
+            return
+        write_json({"tag": tag, "keys": job.result()}, saved)
+        ordered.set_result(job.result())
+
+    _processes().submit(review.queue_keys, texts, keys, codebook, model).add_done_callback(finished)
+    return ordered
 
 
 def queue(project: Project, stamp: float, column: str, codebook: Codebook) -> list[str] | None:
@@ -278,12 +288,6 @@ def _done(value) -> Future:
     future: Future = Future()
     future.set_result(value)
     return future
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def coder_for(project: Project, codebook: Codebook, model_stamp: float) -> Coder:
-    path = project.models / codebook.codebook
-    return Coder.for_codebook(codebook, path if (path / "meta.json").exists() else None)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
