@@ -37,15 +37,15 @@ PROJECT_KEY = "project"
 CODER_KEY = "coder"
 NEXT_PROJECT_KEY = "project_next"
 # Above this many answers the model and spaCy runs (review queue, search index) go to a worker
-# thread, so no page waits for them; below it they take a moment and are done at once.
+# process, so no page waits for them; below it they take a moment and are done at once.
 BACKGROUND_ABOVE = 5000
 _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="textmine-work")
 _PROCESS_POOL: ProcessPoolExecutor | None = None
 _PROCESS_LOCK = threading.Lock()
-# spaCy does not promise that one pipeline can be used from two threads at once, and the worker
-# thread (review queue) and the pages share one (load_analyzer): whoever runs it holds this lock.
-# A small survey's search index takes it a chunk of answers at a time; a large one's is built in
-# a worker process with its own pipeline.
+# spaCy does not promise that one pipeline can be used from two threads at once, and the app's
+# sessions share one (load_analyzer): whoever runs it holds this lock. A small survey's search
+# index takes it a chunk of answers at a time; a large survey's index and review queue are
+# computed in the worker process, with its own pipeline.
 NLP_LOCK = threading.Lock()
 # How far below the newest decision id an update looks again (ids handed out, not yet committed).
 LATE_COMMITS = 1000
