@@ -10,12 +10,14 @@ import sys
 from pathlib import Path
 
 from . import columns as C
+from .cache import NlpCache, default_cache_dir
 from .codebook import load_codebook
 from .coding import Stopwatch, classify_table, code_survey
 from .errors import TextmineError
 from .evaluate import evaluate_file, format_evaluation
 from .io import read_table
 from .models import PROJECT_ROOT, models_dir, shipped_training_path
+from .nlp import load_analyzer
 from .redact import redact_table
 from .safe import write_csv, write_json, write_xlsx
 from .training import train
@@ -29,7 +31,8 @@ def cmd_classify(args) -> str:
     with timer("read"):
         df = read_table(args.input, required=(args.text_column, args.id_column))
     coded = classify_table(df, codebook, text_column=args.text_column, id_column=args.id_column,
-                           model_path=args.model, timer=timer, workers=args.workers)
+                           model_path=args.model, timer=timer, workers=args.workers,
+                           cache=None if args.no_cache else NlpCache(args.cache_dir, load_analyzer().version))
     if not args.no_mask:
         with timer("mask"):
             coded = redact_table(coded, args.text_column)
@@ -134,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--id-column", default="id")
     c.add_argument("--model", default=None, help="modelmappe (standard: den medfølgende til kodearket)")
     c.add_argument("--no-mask", action="store_true", help="skriv teksterne umaskerede")
+    c.add_argument("--no-cache", action="store_true", help="analysér alle svar, også dem der er analyseret før")
+    c.add_argument("--cache-dir", type=Path, default=default_cache_dir(),
+                   help="mappe til analyserede svar (standard: $TEXTMINE_CACHE eller ~/.cache/textmine)")
     c.add_argument("--timings", default=None, help="skriv sekunder pr. trin (JSON) til denne fil")
     c.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                    help="processer der koder samtidig (standard: antal kerner)")

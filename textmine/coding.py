@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import columns as C
 from .classify import ThemeClassifier
+from .cache import NlpCache
 from .codebook import Codebook, load_codebook
 from .decisions import wordless
 from .errors import ModelError
@@ -54,6 +55,7 @@ class Coder:
     codebook: Codebook
     model: ThemeClassifier
     model_name: str
+    cache: "NlpCache | None" = None   # analysed answers on disk (cache.py); None analyses every text
 
     @classmethod
     def for_codebook(cls, codebook: Codebook, model_path=None) -> "Coder":
@@ -130,7 +132,7 @@ class Coder:
     def _code_chunk(self, texts: list[str]):
         timer = Stopwatch()
         with timer("nlp"):
-            docs = load_analyzer().analyze(texts)
+            docs = load_analyzer().analyze(texts, cache=self.cache)
         # The stages of ThemeClassifier.code_docs, one by one so each is timed.
         with timer("features"):
             featurizer = self.model.featurizer()
@@ -159,9 +161,14 @@ def _code_forked(rows: np.ndarray):
 
 def classify_table(df: pd.DataFrame, codebook: Codebook, *, text_column: str = C.TEXT,
                    id_column: str = "id", model_path=None, timer: Stopwatch | None = None,
-                   workers: int = 1) -> pd.DataFrame:
-    """Code one text column of a table; keeps the id column under its own name."""
-    coded = Coder.for_codebook(codebook, model_path).code(df[text_column].tolist(), timer=timer, workers=workers)
+                   workers: int = 1, cache: "NlpCache | None" = None) -> pd.DataFrame:
+    """Code one text column of a table; keeps the id column under its own name.
+
+    With ``cache`` spaCy runs only on answers it has not analysed before (same text, same pipeline).
+    """
+    coder = Coder.for_codebook(codebook, model_path)
+    coder.cache = cache
+    coded = coder.code(df[text_column].tolist(), timer=timer, workers=workers)
     front = df[[c for c in (id_column, text_column) if c in df.columns]].reset_index(drop=True)
     return pd.concat([front, coded.reset_index(drop=True)], axis=1)
 

@@ -15,9 +15,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
+from .cache import text_key
+
 log = logging.getLogger(__name__)
 
 TRAINED_MODEL = "da_core_news_sm"
+# Raise when normalise_text or the Token rules (respelling, compounds) change: cached analyses
+# made by the old rules are then no longer read.
+NORMALISER_VERSION = 1
 _DIGRAPHS = (("ae", "æ"), ("oe", "ø"), ("aa", "å"))
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Linking letters between the parts of a Danish compound ("udlands|lovgivning").
@@ -46,8 +51,8 @@ class Analyzer:
     table: object                      # spaCy lookups Table: word form -> lemma
     _cache: dict = field(default_factory=dict, repr=False)
 
-    def analyze(self, texts: Iterable[str], batch_size: int = 256) -> list[list[Token]]:
-        """Tokens for each text, in order.
+    def analyze(self, texts: Iterable[str], batch_size: int = 256, cache=None) -> list[list[Token]]:
+        """Tokens for each text, in order; with a ``cache.NlpCache`` spaCy runs only on new texts.
 
         Examples
         --------
@@ -55,16 +60,39 @@ class Analyzer:
         ['lovgivning', 'i', 'udland']
         """
         cleaned = [normalise_text(t) for t in texts]
-        out = []
-        for doc in self.nlp.pipe(cleaned, batch_size=batch_size):
-            out.append([self._token(t.text, t.lemma_) for t in doc if not t.is_space])
-        return out
+        if cache is None:
+            return self._run(cleaned, batch_size)
+        keys = [text_key(t) for t in cleaned]
+        found = cache.get_many(keys)
+        todo = {}   # each distinct uncached text once
+        for i, k in enumerate(keys):
+            if k not in found and k not in todo:
+                todo[k] = i
+        if todo:
+            fresh = self._run([cleaned[i] for i in todo.values()], batch_size)
+            rows = {k: [[t.text, t.lemma, list(t.parts)] for t in doc] for k, doc in zip(todo, fresh)}
+            cache.put_many(rows.items())
+            found.update(rows)
+        return [[self._token(text, lemma, tuple(parts)) for text, lemma, parts in found[k]] for k in keys]
 
-    def _token(self, text: str, lemma: str) -> Token:
-        key = (text, lemma)
+    @property
+    def version(self) -> str:
+        """What an analysis depends on: pipeline, lookups, spaCy, and textmine's own rules."""
+        return f"{self.name}; normaliser {NORMALISER_VERSION}"
+
+    def _run(self, cleaned: list[str], batch_size: int) -> list[list[Token]]:
+        """The spaCy pipeline itself (tests count its calls)."""
+        return [[self._token(t.text, t.lemma_) for t in doc if not t.is_space]
+                for doc in self.nlp.pipe(cleaned, batch_size=batch_size)]
+
+    def _token(self, text: str, lemma: str, parts: tuple | None = None) -> Token:
+        # One Token object per distinct (text, spaCy lemma): answers share their words' tokens.
+        key = (text, lemma) if parts is None else (text, lemma, parts)
         cached = self._cache.get(key)
         if cached is None:
-            cached = self._cache[key] = self._make_token(text, lemma)
+            cached = self._make_token(text, lemma) if parts is None else Token(text, lemma, parts)
+            if len(self._cache) < 2_000_000:
+                self._cache[key] = cached
         return cached
 
     def _make_token(self, text: str, lemma: str) -> Token:

@@ -1,0 +1,76 @@
+"""The NLP cache: spaCy runs once per distinct text and pipeline version, and never changes a result."""
+
+import logging
+
+import pandas as pd
+import pytest
+
+from textmine.cache import NlpCache
+from textmine.coding import classify_table
+from textmine.nlp import Analyzer
+
+ANSWERS = ["Svært at få fat i dem i ferien", "Rigtig god raadgivning om udlandslovgivning 👍",
+           "", "Svært at få fat i dem i ferien", "Konsulenterne var hurtige og søde"]
+
+
+@pytest.fixture()
+def counted(nlp_da, monkeypatch):
+    """The texts the spaCy pipeline is run on, call by call."""
+    calls: list[list[str]] = []
+    run = Analyzer._run
+
+    def counting(self, cleaned, batch_size):
+        calls.append(list(cleaned))
+        return run(self, cleaned, batch_size)
+
+    monkeypatch.setattr(Analyzer, "_run", counting)
+    return calls
+
+
+def _lemmas(docs):
+    return [[(t.text, t.lemma, t.parts) for t in d] for d in docs]
+
+
+def test_second_run_does_not_run_spacy_on_unchanged_texts(nlp_da, counted, tmp_path):
+    cache = NlpCache(tmp_path, nlp_da.version)
+    first = nlp_da.analyze(ANSWERS, cache=cache)
+    assert sum(len(c) for c in counted) == 4          # the repeated answer analysed once
+    counted.clear()
+    second = nlp_da.analyze(ANSWERS, cache=NlpCache(tmp_path, nlp_da.version))
+    assert counted == []
+    assert _lemmas(second) == _lemmas(first)
+
+
+def test_changed_text_and_changed_pipeline_version_are_recomputed(nlp_da, counted, tmp_path):
+    nlp_da.analyze(ANSWERS, cache=NlpCache(tmp_path, nlp_da.version))
+    counted.clear()
+    nlp_da.analyze(ANSWERS[:-1] + ["Konsulenterne var hurtige og søde!"], cache=NlpCache(tmp_path, nlp_da.version))
+    assert counted == [["Konsulenterne var hurtige og søde!"]]
+    counted.clear()
+    nlp_da.analyze(ANSWERS, cache=NlpCache(tmp_path, nlp_da.version + " (ny spaCy)"))
+    assert sum(len(c) for c in counted) == 4
+
+
+def test_corrupt_cache_file_warns_and_is_started_afresh(nlp_da, counted, tmp_path, caplog):
+    cache = NlpCache(tmp_path, nlp_da.version)
+    tmp_path.mkdir(exist_ok=True)
+    cache.path.write_bytes(b"not a database at all " * 100)
+    with caplog.at_level(logging.WARNING, logger="textmine"):
+        docs = nlp_da.analyze(ANSWERS, cache=cache)
+    assert "kunne ikke læses" in caplog.text
+    assert _lemmas(docs) == _lemmas(nlp_da.analyze(ANSWERS))
+    counted.clear()
+    nlp_da.analyze(ANSWERS, cache=NlpCache(tmp_path, nlp_da.version))
+    assert counted == []                                # the fresh file was filled
+
+
+def test_coding_is_identical_with_and_without_cache(codebook_q8, tmp_path):
+    df = pd.DataFrame({"id": range(len(ANSWERS)), "text": ANSWERS})
+    plain = classify_table(df, codebook_q8)
+    from textmine.nlp import load_analyzer
+
+    cache = NlpCache(tmp_path, load_analyzer().version)
+    cold = classify_table(df, codebook_q8, cache=cache)
+    warm = classify_table(df, codebook_q8, cache=NlpCache(tmp_path, load_analyzer().version))
+    pd.testing.assert_frame_equal(cold, plain)
+    pd.testing.assert_frame_equal(warm, plain)
