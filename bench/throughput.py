@@ -1,0 +1,425 @@
+"""Throughput of `textmine classify` against the plain spaCy routes, at 1k to 1M answers.
+
+    python bench/throughput.py              # 1k, 10k, 100k, 1M (the 1M run takes a few minutes)
+    python bench/throughput.py --quick      # 1k and 10k
+    python bench/throughput.py --sizes 1000 100000 --no-results
+
+Answers are synthetic but built from our own vocabulary: fragments of the
+shipped training answers (data/training/*.csv), recombined to realistic
+lengths (1-120 words, most short), with a few words swapped for other words
+of the corpus and a few misspelt (ae/oe/aa, dropped or swapped letters), so
+the vocabulary keeps growing with the number of answers as it does in real
+surveys. The generator is seeded: the same size gives the same file.
+
+For each size `textmine classify` runs in a fresh child process (twice: cold
+NLP cache, then warm, as after a code-frame change), and its peak resident
+memory is that child's ru_maxrss. The plain routes run in another child on the
+same texts: (a) pandas ``Series.apply(nlp)`` with the blank Danish pipeline +
+lookup lemmatizer, one call per text (at 1M extrapolated from 100k), and
+(b) ``nlp.pipe`` with the blank Danish pipeline alone (tokenising only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CODEBOOK = ROOT / "data" / "codebooks" / "sikkerhedskonsulent-q8.yaml"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+SECTION = "## Throughput: `textmine classify` (bench/throughput.py)"
+GENERATOR_VERSION = 1
+SIZES = (1_000, 10_000, 100_000, 1_000_000)
+APPLY_LIMIT = 100_000       # above this the per-text apply route is extrapolated, not run
+_WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+
+
+# -- synthetic answers ----------------------------------------------------------------
+def _corpus() -> tuple[list[list[str]], list[str]]:
+    """Fragments (word lists split at punctuation) and every word token of the training answers."""
+    fragments, words = [], []
+    for path in sorted((ROOT / "data" / "training").glob("*.csv")):
+        with open(path, encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                for piece in re.split(r"[.,;:!?()\n]+", row["text"]):
+                    tokens = piece.split()
+                    if tokens:
+                        fragments.append(tokens)
+                        words.extend(t for t in tokens if t.isalpha())
+    return fragments, words
+
+
+def _misspell(word: str, rng: random.Random) -> str:
+    if len(word) < 4:
+        return word
+    for danish, ascii_ in (("æ", "ae"), ("ø", "oe"), ("å", "aa")):
+        if danish in word and rng.random() < 0.5:
+            return word.replace(danish, ascii_)
+    i = rng.randrange(1, len(word) - 1)
+    if rng.random() < 0.5:
+        return word[:i] + word[i + 1:]                     # a dropped letter
+    return word[:i - 1] + word[i] + word[i - 1] + word[i + 1:]   # two letters swapped
+
+
+def synthetic_answers(n: int, seed: int = 0) -> list[str]:
+    """``n`` Danish answers, 1-120 words each (median about 12), deterministic for a seed.
+
+    About 2 % are empty, as in real exports where a respondent skipped the question.
+    """
+    rng = random.Random(seed)
+    fragments, words = _corpus()
+    out = []
+    for _ in range(n):
+        if rng.random() < 0.02:
+            out.append("")
+            continue
+        target = max(1, min(120, int(rng.lognormvariate(2.5, 0.9))))
+        answer: list[str] = []
+        while len(answer) < target:
+            piece = list(rng.choice(fragments))
+            for i in range(len(piece)):
+                r = rng.random()
+                if r < 0.08:
+                    piece[i] = rng.choice(words)                 # frequency-weighted: Zipfian
+                elif r < 0.10:
+                    piece[i] = _misspell(piece[i], rng)
+            if answer:
+                answer[-1] += "." if rng.random() < 0.3 else ","
+            answer.extend(piece)
+        answer = answer[:target]
+        answer[0] = answer[0][:1].upper() + answer[0][1:]
+        out.append(" ".join(answer))
+    return out
+
+
+def write_answers(texts: list[str], path) -> Path:
+    path = Path(path)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "text"])
+        w.writerows((f"r{i}", t) for i, t in enumerate(texts, start=1))
+    return path
+
+
+def answers_file(n: int, workdir: Path, seed: int = 0) -> Path:
+    """The CSV of ``n`` synthetic answers, made once per size, seed and generator version."""
+    path = workdir / f"answers-{n}-s{seed}-g{GENERATOR_VERSION}.csv"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        write_answers(synthetic_answers(n, seed), tmp)
+        tmp.replace(path)
+    return path
+
+
+# -- measuring --------------------------------------------------------------------------
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (forked workers)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            try:
+                todo += [int(c) for c in task.read_text().split()]
+            except OSError:
+                pass
+    return out
+
+
+def _rss_mb(pids: list[int]) -> float:
+    total = 0
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def run_measured(cmd: list[str]) -> tuple[float, float, str]:
+    """Wall seconds and peak resident memory (MB, summed over the process and its workers: shared
+    pages count once per process, so this overstates rather than hides) of a command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, _rss_mb(_tree(proc.pid)))
+        time.sleep(0.05)
+    output = proc.stdout.read()
+    seconds = time.perf_counter() - start
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{output}")
+    return seconds, peak, output
+
+
+def classify(path: Path, workdir: Path, workers: int) -> dict:
+    out, timings = workdir / f"{path.stem}-coded.csv", workdir / f"{path.stem}-timings.json"
+    cmd = [sys.executable, "-m", "textmine.cli", "classify", str(path), "--codebook", str(CODEBOOK),
+           "--out", str(out), "--timings", str(timings), "--workers", str(workers)]
+    seconds, peak, _ = run_measured(cmd)
+    stages = json.loads(timings.read_text())["seconds"]
+    out.unlink(missing_ok=True)
+    return {"seconds": seconds, "peak_mb": peak, "stages": stages}
+
+
+ROUTES = r"""
+import csv, json, sys, time
+import pandas as pd, spacy
+sys.path.insert(0, sys.argv[3])
+from textmine.nlp import load_analyzer
+texts = [r["text"] for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))]
+limit = int(sys.argv[2])
+nlp = load_analyzer().nlp                      # blank Danish + lookup lemmatizer, as textmine runs it
+part = pd.Series(texts[:limit])
+t = time.perf_counter(); part.apply(nlp); apply_s = time.perf_counter() - t
+blank = spacy.blank("da")
+t = time.perf_counter()
+for _ in blank.pipe(texts, batch_size=1000):
+    pass
+pipe_s = time.perf_counter() - t
+print(json.dumps({"apply": apply_s * len(texts) / max(len(part), 1), "apply_measured_on": len(part), "pipe": pipe_s}))
+"""
+
+
+def routes(path: Path, n: int) -> dict:
+    cmd = [sys.executable, "-c", ROUTES, str(path), str(min(n, APPLY_LIMIT)), str(ROOT)]
+    _, peak, output = run_measured(cmd)
+    return json.loads(output.strip().splitlines()[-1])
+
+
+# -- reporting --------------------------------------------------------------------------
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "?")
+    mem = next((int(line.split()[1]) / 1024 ** 2 for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0)
+    import spacy
+    load = os.getloadavg()
+    return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM; Python {platform.python_version()}, "
+            f"spaCy {spacy.__version__}; load average before the run {load[0]:.2f}")
+
+
+def table(rows: list[dict]) -> str:
+    stages = ("read", "nlp", "features", "predict", "sentiment", "mask", "write")
+    head = ("| answers | classify s | answers/s | peak MB | " + " | ".join(stages) +
+            " | (a) apply s | (b) pipe s | ÷ (a) | ÷ (b) |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in rows:
+        st = r["stages"]
+        lines.append(
+            f"| {r['n']:,} | {r['seconds']:.1f} | {r['n'] / r['seconds']:,.0f} | {r['peak_mb']:,.0f} | "
+            + " | ".join(f"{st.get(s, 0):.1f}" for s in stages)
+            + f" | {r['apply']:.1f}{'*' if r['apply_measured_on'] < r['n'] else ''} | {r['pipe']:.1f} | "
+            f"{r['seconds'] / r['apply']:.2f} | {r['seconds'] / r['pipe']:.2f} |")
+    return "\n".join(lines)
+
+
+def write_results(text: str) -> None:
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    if SECTION in old:
+        start = old.index(SECTION)
+        end = old.find("\n## ", start + len(SECTION))
+        old = old[:start].rstrip() + ("\n\n" + old[end + 1:] if end != -1 else "\n")
+    RESULTS.write_text(old.rstrip() + "\n\n" + text.strip() + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
+    ap.add_argument("--quick", action="store_true", help="1k and 10k only")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--workdir", default=None, help="where the synthetic answers are kept (default: a temp dir)")
+    ap.add_argument("--no-results", action="store_true", help="do not update bench/RESULTS.md")
+    args = ap.parse_args()
+    sizes = [1_000, 10_000] if args.quick else args.sizes
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="textmine-throughput-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    where = machine()
+    print(where, flush=True)
+    rows = []
+    for n in sizes:
+        path = answers_file(n, workdir)
+        r = {"n": n, **classify(path, workdir, args.workers), **routes(path, n)}
+        rows.append(r)
+        print(f"{n:>9,} answers: {r['seconds']:6.1f} s ({n / r['seconds']:,.0f}/s), peak {r['peak_mb']:,.0f} MB; "
+              f"apply {r['apply']:.1f} s, pipe {r['pipe']:.1f} s; ratio {r['seconds'] / r['apply']:.2f} x apply, "
+              f"{r['seconds'] / r['pipe']:.2f} x pipe; stages "
+              + ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items()), flush=True)
+    text = table(rows)
+    print(text)
+    if len(rows) > 1:
+        per = [r["seconds"] / r["n"] * 1e6 for r in rows]
+        print("microseconds per answer: " + ", ".join(f"{r['n']:,}: {p:.0f}" for r, p in zip(rows, per)))
+    if not args.no_results:
+        write_results(f"{SECTION}\n\nMeasured {time.strftime('%Y-%m-%d')} on {where}; `textmine classify` with "
+                      f"{args.workers} worker(s), the blank Danish pipeline, the shipped q8 model; stage seconds "
+                      "are summed over workers; * = extrapolated from 100,000 answers.\n\n" + text)
+
+
+if __name__ == "__main__":
+    main()
+
+
+# -- measuring ------------------------------------------------------------------------
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (forked coding workers count too)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/statm") as f:
+                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except (OSError, ValueError):
+            continue
+    return total / 2**20
+
+
+def run_measured(cmd: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, peak summed RSS of the process tree (MB, sampled every 50 ms) and stdout."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_mb(proc.pid))
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    out, err = proc.communicate()
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{err[-2000:]}")
+    return seconds, peak, out
+
+
+def classify(path: Path, workdir: Path, cache_dir: Path, workers: int) -> dict:
+    out, timings = workdir / f"{path.stem}.coded.csv", workdir / f"{path.stem}.timings.json"
+    cmd = [sys.executable, "-m", "textmine.cli", "classify", str(path), "--codebook", str(CODEBOOK),
+           "--out", str(out), "--timings", str(timings), "--cache-dir", str(cache_dir),
+           "--workers", str(workers)]
+    seconds, peak, _ = run_measured(cmd)
+    stages = json.loads(timings.read_text())["seconds"]
+    return {"seconds": seconds, "peak_mb": peak, "stages": stages}
+
+
+PLAIN = r"""
+import csv, json, sys, time
+import pandas as pd, spacy
+csv.field_size_limit(10**9)
+texts = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False)["text"]
+limit = int(sys.argv[2])
+nlp = spacy.blank("da"); nlp.add_pipe("lemmatizer", config={"mode": "lookup"}); nlp.initialize()
+part = texts.iloc[:limit]
+start = time.perf_counter(); lemmas = part.apply(lambda t: [w.lemma_ for w in nlp(t)])
+apply_s = (time.perf_counter() - start) * len(texts) / len(part)
+blank = spacy.blank("da")
+start = time.perf_counter(); n = sum(len(d) for d in blank.pipe(texts.tolist(), batch_size=1000))
+print(json.dumps({"apply": apply_s, "apply_run": len(part), "pipe": time.perf_counter() - start, "tokens": n}))
+"""
+
+
+def plain_routes(path: Path, n: int) -> dict:
+    _, _, out = run_measured([sys.executable, "-c", PLAIN, str(path), str(min(n, APPLY_LIMIT))])
+    return json.loads(out)
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    import spacy
+    from importlib.metadata import version
+
+    return (f"{cpu}, {os.cpu_count()} cores, {ram:.0f} GiB RAM; Python {platform.python_version()}, "
+            f"spaCy {spacy.__version__}, spacy-lookups-data {version('spacy-lookups-data')}, "
+            f"pipeline blank:da + lookup lemmatizer (da_core_news_sm not installed)")
+
+
+def measure(n: int, workdir: Path, workers: int) -> dict:
+    path = answers_file(n, workdir)
+    cache_dir = workdir / f"cache-{n}"
+    for old in cache_dir.glob("*"):
+        old.unlink()
+    load = os.getloadavg()[0]
+    cold = classify(path, workdir, cache_dir, workers)
+    warm = classify(path, workdir, cache_dir, workers)
+    plain = plain_routes(path, n)
+    row = {"n": n, "cold": cold, "warm": warm, "plain": plain, "load": load}
+    st = cold["stages"]
+    print(f"{n:>9,} answers: {cold['seconds']:7.1f} s ({n / cold['seconds']:,.0f}/s), peak {cold['peak_mb']:,.0f} MB; "
+          f"warm cache {warm['seconds']:.1f} s; apply {plain['apply']:.1f} s "
+          f"(x{cold['seconds'] / plain['apply']:.2f}), nlp.pipe {plain['pipe']:.1f} s "
+          f"(x{cold['seconds'] / plain['pipe']:.2f}); stages "
+          + ", ".join(f"{k} {v:.1f}" for k, v in st.items()) + f"; load {load:.2f}", flush=True)
+    return row
+
+
+def table(rows: list[dict], workers: int) -> str:
+    stages = ("read", "nlp", "features", "predict", "sentiment", "mask", "write")
+    lines = [f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine()}. "
+             f"`textmine classify --workers {workers}` on synthetic answers (1-120 words, median about 12), "
+             "in a fresh process; peak = largest summed RSS of the process and its workers (sampled every "
+             "50 ms). Stage seconds are summed over workers, so they can add up to more than the wall time. "
+             "Route (a) = pandas `apply` of blank da + lookup lemmatizer per text "
+             f"(extrapolated from the first {APPLY_LIMIT:,} above that); (b) = `spacy.blank('da').pipe` "
+             "(tokenising only). Warm = the same run again with the NLP cache filled "
+             "(as after a code-frame change). Load = 1-minute load average when the size started "
+             "(other agents' work shares the 2 cores).", "",
+             "| answers | end to end s | answers/s | peak MB | ÷ (a) apply | ÷ (b) nlp.pipe | warm s | "
+             + " | ".join(f"{s} s" for s in stages) + " | load |",
+             "|" + "---:|" * (9 + len(stages))]
+    for r in rows:
+        c, p = r["cold"], r["plain"]
+        lines.append(f"| {r['n']:,} | {c['seconds']:.1f} | {r['n'] / c['seconds']:,.0f} | {c['peak_mb']:,.0f} | "
+                     f"{c['seconds'] / p['apply']:.2f} | {c['seconds'] / p['pipe']:.2f} | {r['warm']['seconds']:.1f} | "
+                     + " | ".join(f"{c['stages'].get(s, 0):.1f}" for s in stages) + f" | {r['load']:.2f} |")
+    return "\n".join(lines)
+
+
+def write_results(text: str) -> None:
+    """Replace the body of the Throughput section of bench/RESULTS.md (other sections untouched)."""
+    doc = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    start = doc.find(SECTION)
+    if start < 0:
+        doc = doc.rstrip("\n") + f"\n\n{SECTION}\n\n{text}\n"
+    else:
+        end = doc.find("\n## ", start + len(SECTION))
+        end = len(doc) if end < 0 else end
+        doc = doc[:start] + f"{SECTION}\n\n{text}\n" + doc[end:]
+    RESULTS.write_text(doc, encoding="utf-8")
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=SIZES)
+    ap.add_argument("--quick", action="store_true", help="1k and 10k only")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "textmine-throughput")
+    ap.add_argument("--no-results", action="store_true", help="print only; leave bench/RESULTS.md alone")
+    args = ap.parse_args(argv)
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    sizes = (1_000, 10_000) if args.quick else args.sizes
+    rows = [measure(n, args.workdir, args.workers) for n in sizes]
+    text = table(rows, args.workers)
+    print(text)
+    if not args.no_results:
+        write_results(text)
+
+
+if __name__ == "__main__":
+    main()
