@@ -12,8 +12,9 @@ the vocabulary keeps growing with the number of answers as it does in real
 surveys. The generator is seeded: the same size gives the same file.
 
 For each size `textmine classify` runs in a fresh child process (twice: cold
-NLP cache, then warm, as after a code-frame change), and its peak resident
-memory is that child's ru_maxrss. The plain routes run in another child on the
+NLP cache, then warm, as after a code-frame change), and its peak memory is
+the largest PSS of that child and its forked workers together, sampled every
+50 ms. The plain routes run in another child on the
 same texts: (a) pandas ``Series.apply(nlp)`` with the blank Danish pipeline +
 lookup lemmatizer, one call per text (at 1M extrapolated from 100k), and
 (b) ``nlp.pipe`` with the blank Danish pipeline alone (tokenising only).
@@ -123,13 +124,14 @@ def answers_file(n: int, workdir: Path, seed: int = 0) -> Path:
 
 # -- measuring ------------------------------------------------------------------------
 def _tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants (forked coding workers count too)."""
+    """Memory of a process and all its descendants (forked coding workers count too), as PSS: pages
+    a forked worker shares with its parent are counted once, not once per process."""
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
-            with open(f"/proc/{p}/statm") as f:
-                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("Pss:")) * 1024
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as f:
                     todo.extend(int(c) for c in f.read().split())
@@ -139,7 +141,7 @@ def _tree_rss_mb(pid: int) -> float:
 
 
 def run_measured(cmd: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak summed RSS of the process tree (MB, sampled every 50 ms) and stdout."""
+    """Wall seconds, peak summed PSS of the process tree (MB, sampled every 50 ms) and stdout."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     peak = 0.0
@@ -206,6 +208,8 @@ def measure(n: int, workdir: Path, workers: int) -> dict:
         old.unlink()
     load = os.getloadavg()[0]
     cold = classify(path, workdir, cache_dir, workers)
+    print(f"{n:>9,} answers, cold: {cold['seconds']:.1f} s, peak {cold['peak_mb']:,.0f} MB, stages {cold['stages']}",
+          flush=True)
     warm = classify(path, workdir, cache_dir, workers)
     plain = plain_routes(path, n)
     row = {"n": n, "cold": cold, "warm": warm, "plain": plain, "load": load}
@@ -222,7 +226,7 @@ def table(rows: list[dict], workers: int) -> str:
     stages = ("read", "nlp", "features", "predict", "sentiment", "mask", "write")
     lines = [f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine()}. "
              f"`textmine classify --workers {workers}` on synthetic answers (1-120 words, median about 12), "
-             "in a fresh process; peak = largest summed RSS of the process and its workers (sampled every "
+             "in a fresh process; peak = largest summed PSS of the process and its workers (sampled every "
              "50 ms). Stage seconds are summed over workers, so they can add up to more than the wall time. "
              "Route (a) = pandas `apply` of blank da + lookup lemmatizer per text "
              f"(extrapolated from the first {APPLY_LIMIT:,} above that); (b) = `spacy.blank('da').pipe` "
@@ -231,7 +235,7 @@ def table(rows: list[dict], workers: int) -> str:
              "(other agents' work shares the 2 cores).", "",
              "| answers | end to end s | answers/s | peak MB | ÷ (a) apply | ÷ (b) nlp.pipe | warm s | "
              + " | ".join(f"{s} s" for s in stages) + " | load |",
-             "|" + "---:|" * (9 + len(stages))]
+             "|" + "---:|" * (8 + len(stages))]
     for r in rows:
         c, p = r["cold"], r["plain"]
         lines.append(f"| {r['n']:,} | {c['seconds']:.1f} | {r['n'] / c['seconds']:,.0f} | {c['peak_mb']:,.0f} | "
