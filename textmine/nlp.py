@@ -50,6 +50,8 @@ class Analyzer:
     name: str
     table: object                      # spaCy lookups Table: word form -> lemma
     _cache: dict = field(default_factory=dict, repr=False)
+    lookup_only: bool = False          # the blank pipeline: tokenizer + lookup lemmatizer, nothing else
+    _by_orth: dict = field(default_factory=dict, repr=False)
 
     def analyze(self, texts: Iterable[str], batch_size: int = 256, cache=None) -> list[list[Token]]:
         """Tokens for each text, in order; with a ``cache.NlpCache`` spaCy runs only on new texts.
@@ -82,8 +84,33 @@ class Analyzer:
 
     def _run(self, cleaned: list[str], batch_size: int) -> list[list[Token]]:
         """The spaCy pipeline itself (tests count its calls)."""
+        if self.lookup_only:
+            return self._run_lookup(cleaned, batch_size)
         return [[self._token(t.text, t.lemma_) for t in doc if not t.is_space]
                 for doc in self.nlp.pipe(cleaned, batch_size=batch_size)]
+
+    def _run_lookup(self, cleaned: list[str], batch_size: int) -> list[list[Token]]:
+        """The blank pipeline's result without building a spaCy Token per word.
+
+        Its lookup lemmatizer gives ``table.get(text, text)``, which depends on the word alone, so
+        the tokenizer's word ids are mapped straight to our Tokens (one dict look-up per word);
+        making a spaCy Token object per word cost more than tokenising.
+        """
+        from spacy.attrs import ORTH
+
+        strings, by_orth = self.nlp.vocab.strings, self._by_orth
+        out = []
+        for doc in self.nlp.tokenizer.pipe(cleaned, batch_size=batch_size):
+            tokens = []
+            for orth in doc.to_array(ORTH).tolist():
+                token = by_orth.get(orth)
+                if token is None:
+                    text = strings[orth]
+                    token = by_orth[orth] = None if text.isspace() else self._token(text, self.table.get(text, text))
+                if token is not None:
+                    tokens.append(token)
+            out.append(tokens)
+        return out
 
     def _token(self, text: str, lemma: str, parts: tuple | None = None) -> Token:
         # One Token object per distinct (text, spaCy lemma): answers share their words' tokens.
@@ -205,7 +232,7 @@ def load_analyzer() -> Analyzer:
         table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
     name = f"{name} (spacy {spacy.__version__})"
     log.info("Danish NLP pipeline: %s", name)
-    return Analyzer(nlp=nlp, name=name, table=table)
+    return Analyzer(nlp=nlp, name=name, table=table, lookup_only=nlp.pipe_names == ["lemmatizer"])
 
 
 def _lookups_version() -> str:
