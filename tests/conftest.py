@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,18 @@ DATA = Path(__file__).resolve().parent / "data"
 SHARED = ROOT.parent / "shared"
 SURVEY_2024 = ROOT / "data" / "surveys" / "sikkerhedskonsulent-2024.yaml"
 CODEBOOKS = ROOT / "data" / "codebooks"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def nlp_cache_dir(tmp_path_factory):
+    """The NLP cache of every ``textmine classify`` in the tests goes to a temp folder, not ~/.cache."""
+    folder = tmp_path_factory.mktemp("nlp-cache")
+    old, os.environ["TEXTMINE_CACHE"] = os.environ.get("TEXTMINE_CACHE"), str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("TEXTMINE_CACHE", None)
+    else:
+        os.environ["TEXTMINE_CACHE"] = old
 
 
 def shared_path(*parts) -> Path:
