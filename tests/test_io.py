@@ -1,3 +1,4 @@
+import re
 import shutil
 
 import pandas as pd
@@ -107,3 +108,75 @@ def test_xlsx_with_a_renamed_suffix_is_still_read(tmp_path, survey_2024):
     path = tmp_path / "eksport.csv"
     shutil.copy(DATA / "eksport-lille.xlsx", path)
     assert read_export(path, survey_2024).n_kept == 7
+
+
+# -- read_chunks: the same cells as read_table, a chunk at a time --------------------------
+
+def _hostile_csvs(tmp_path):
+    """Files that test every turn of the CSV reader: encodings, BOM, NULs, title rows, line breaks."""
+    rows = ["id;text;note", '1;"Ærlig talt\nto linjer";x', "2;=SUM(A1);", "3;'=allerede citeret;",
+            "4;sÃ¦rdeles god â€“ tak;", ";;", "", "5;Tak\x00 for hjælp 😀;", '6;"semikolon; i svaret";',
+            "7;kort", "8;  -  ;", "9;@bruger;"]
+    files = {
+        "utf8.csv": "\r\n".join(rows).encode("utf-8"),
+        "bom.csv": b"\xef\xbb\xbf" + "\n".join(rows).encode("utf-8"),
+        "lone-cr.csv": "\r".join(rows).encode("utf-8"),
+        "titel.csv": ("Svar på spørgeskema 2024\n\n" + "\n".join(rows)).encode("utf-8"),
+        # Excel's cp1252 with one pasted UTF-8 row: each byte decided on its own
+        "blandet.csv": "\n".join(rows[:3]).encode("cp1252", "replace") + b"\n10;gr\xf8n \xe6ble;\n"
+                       + "11;grøn æble;\n".encode("utf-8"),
+        "komma.csv": "\n".join(r.replace(";", ",") for r in rows[:4]).encode("utf-8"),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    return [tmp_path / name for name in files]
+
+
+def _whole_and_chunked(path, columns, rows):
+    from textmine.io import read_chunks
+
+    whole = read_table(path, required=columns)[list(columns)].reset_index(drop=True)
+    parts = list(read_chunks(path, columns, rows=rows))
+    return whole, parts
+
+
+@pytest.mark.parametrize("rows", [1, 2, 20_000])
+def test_read_chunks_gives_read_tables_cells_in_chunks(tmp_path, rows):
+    paths = _hostile_csvs(tmp_path) + [DATA / v for v in VARIANTS] + [DATA / "bad" / "cp1252-blandet.csv",
+                                                                     DATA / "bad" / "mojibake.csv",
+                                                                     DATA / "bad" / "utf16-tab.csv"]
+    for path in paths:
+        columns = ("id", "text") if path.parent == tmp_path else ("respondent_id", "q8_kommentar")
+        whole, parts = _whole_and_chunked(path, columns, rows)
+        assert all(len(p) <= rows for p in parts) and len(parts) >= 1, path
+        pd.testing.assert_frame_equal(pd.concat(parts, ignore_index=True), whole, obj=str(path))
+    texts = pd.concat(_whole_and_chunked(tmp_path / "blandet.csv", ("id", "text"), 1)[1])["text"].tolist()
+    assert texts[-2:] == ["grøn æble", "grøn æble"]
+
+
+def test_read_chunks_of_a_file_with_a_header_only_is_one_empty_frame(tmp_path):
+    from textmine.io import read_chunks
+
+    path = tmp_path / "tom.csv"
+    path.write_text("id;text\n", encoding="utf-8")
+    parts = list(read_chunks(path, ("id", "text")))
+    assert len(parts) == 1 and parts[0].empty and list(parts[0].columns) == ["id", "text"]
+
+
+@pytest.mark.parametrize("content, message", [
+    ("id;tekst\n1;Hej\n", r"svar.csv.*kolonnen 'text' mangler.*\['id', 'tekst'\]"),
+    ("id;text;text\n1;Hej;Hej\n", r"svar.csv.*række 1, kolonne 'text': kolonnen står flere gange"),
+    ("id;text\n" + "1;Hej\n" * 5 + "7;Hej;med;semikolon\n", r"svar.csv', række 7, værdi 'med': rækken har 4 felter"),
+    ("", "tom"),
+])
+def test_read_chunks_fails_as_read_table_does_naming_row_and_value(tmp_path, content, message):
+    from textmine.io import read_chunks
+
+    path = tmp_path / "svar.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as whole:
+        read_table(path, required=("id", "text"))
+    with pytest.raises(InputError) as chunked:
+        list(read_chunks(path, ("id", "text"), rows=2))
+    assert str(chunked.value) == str(whole.value)
+    assert re.search(message, str(chunked.value))

@@ -12,7 +12,7 @@ from pathlib import Path
 from . import columns as C
 from .cache import NlpCache, default_cache_dir
 from .codebook import load_codebook
-from .coding import Stopwatch, classify_table, code_survey
+from .coding import Stopwatch, code_survey
 from .errors import TextmineError
 from .evaluate import evaluate_file, format_evaluation
 from .io import read_table
@@ -20,6 +20,7 @@ from .models import PROJECT_ROOT, models_dir, shipped_training_path
 from .nlp import load_analyzer
 from .redact import redact_table
 from .safe import write_csv, write_json, write_xlsx
+from .stream import classify_file
 from .training import train
 
 log = logging.getLogger("textmine")
@@ -28,21 +29,13 @@ log = logging.getLogger("textmine")
 def cmd_classify(args) -> str:
     timer = Stopwatch()
     codebook = load_codebook(args.codebook)
-    with timer("read"):
-        df = read_table(args.input, required=(args.text_column, args.id_column))
-    coded = classify_table(df, codebook, text_column=args.text_column, id_column=args.id_column,
-                           model_path=args.model, timer=timer, workers=args.workers,
-                           cache=None if args.no_cache else NlpCache(args.cache_dir, load_analyzer().version))
-    if not args.no_mask:
-        with timer("mask"):
-            coded = redact_table(coded, args.text_column)
-    with timer("write"):
-        write_csv(coded, args.out)
+    run = classify_file(args.input, codebook, args.out, text_column=args.text_column, id_column=args.id_column,
+                        model_path=args.model, mask=not args.no_mask, timer=timer, workers=args.workers,
+                        cache=None if args.no_cache else NlpCache(args.cache_dir, load_analyzer().version))
     if args.timings:
-        write_json({"answers": len(coded), "workers": args.workers, "seconds": timer.seconds}, args.timings)
-    flagged = int(coded[C.NEEDS_REVIEW].sum())
-    return f"{len(coded)} svar kodet med '{codebook.codebook}' ({coded[C.MODEL].iat[0] if len(coded) else '-'}); " \
-           f"{flagged} markeret til gennemsyn -> {args.out}"
+        write_json({"answers": run["answers"], "workers": args.workers, "seconds": timer.seconds}, args.timings)
+    return f"{run['answers']} svar kodet med '{codebook.codebook}' ({run['model'] if run['answers'] else '-'}); " \
+           f"{run['needs_review']} markeret til gennemsyn -> {args.out}"
 
 
 def cmd_train(args) -> str:

@@ -45,7 +45,7 @@ def looks_binary(raw: bytes) -> bool:
     """True for images, PDFs, programs and other files that are not text."""
     if raw.startswith(_BINARY_MAGIC):
         return True
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _utf16_without_bom(raw):
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16_without_bom(raw):
         return False
     sample = raw[:8192]
     controls = sum(sample.count(bytes([b])) for b in _CONTROL_BYTES)
@@ -57,7 +57,7 @@ def decode(raw: bytes) -> str:
     """Text from an export's bytes; raises UnicodeDecodeError only for broken UTF-16."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16")
-    utf16 = _utf16_without_bom(raw)
+    utf16 = utf16_without_bom(raw)
     if utf16:
         return raw.decode(utf16)
     if raw.startswith(codecs.BOM_UTF8):
@@ -65,7 +65,7 @@ def decode(raw: bytes) -> str:
     return raw.decode("utf-8", errors="textmine-cp1252")
 
 
-def _utf16_without_bom(raw: bytes) -> str | None:
+def utf16_without_bom(raw: bytes) -> str | None:
     sample = raw[:4096]
     half = len(sample) // 2
     if half < 2:

@@ -8,18 +8,21 @@ into a respondents table (closed answers) and an answers table (open text).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 
 from . import columns as C
-from .encoding import OLE2_MAGIC, decode, looks_binary, repair_mojibake
+from .encoding import OLE2_MAGIC, decode, looks_binary, repair_mojibake, utf16_without_bom
 from .errors import ExportError, InputError, Problem
 from .safe import clean_text, uncsv_cell
 from .survey import Survey
@@ -52,6 +55,97 @@ def read_table(path, *, required: tuple[str, ...] = ()) -> pd.DataFrame:
             f"Kolonner fundet: {list(table.df.columns)}"
         )
     return table.df
+
+
+def read_chunks(path, columns: tuple[str, ...], rows: int = 20_000) -> Iterator[pd.DataFrame]:
+    """``read_table(path, required=columns)[list(columns)]`` in pieces of at most ``rows`` rows.
+
+    A UTF-8 or cp1252 CSV file is read as it goes, so a survey of a million answers is never in
+    memory at once; cells and errors are those of ``read_table`` (a bad row is reported when it is
+    reached). Workbooks, UTF-16 files and files whose header is not plainly right (a column
+    missing or doubled) are read whole by ``read_table``. Yields at least one, maybe empty, frame.
+
+    Examples
+    --------
+    >>> sum(len(part) for part in read_chunks("svar.csv", ("id", "text")))  # doctest: +SKIP
+    """
+    path, columns = Path(path), tuple(columns)
+    stream = _csv_stream(path, columns)
+    if stream is None:
+        df = read_table(path, required=columns)[list(columns)]
+        for start in range(0, max(len(df), 1), rows):
+            yield df.iloc[start:start + rows].reset_index(drop=True)
+        return
+    header, records = stream
+    width, picks = len(header), [header.index(c) for c in columns]
+    part: list[list[str]] = []
+    first = True
+    for row, record in records:
+        if not any(c.strip() for c in record):
+            continue   # as in _frame
+        extra = [c for c in record[width:] if c.strip()]
+        if extra:
+            raise _too_many_fields(path, row, record, width, extra[0])
+        part.append([record[i] if i < len(record) else "" for i in picks])
+        if len(part) == rows:
+            yield pd.DataFrame(part, columns=list(columns), dtype=object)
+            part, first = [], False
+    if part or first:
+        yield pd.DataFrame(part, columns=list(columns), dtype=object)
+
+
+def _csv_stream(path: Path, hint: tuple[str, ...]):
+    """(header, numbered records after it) of a UTF-8/cp1252 CSV read as it goes, or None where
+    ``read_table`` must read the file whole (it then also says what is wrong with it)."""
+    if path.suffix.lower() in EXCEL_SUFFIXES | {".xls"} or not path.is_file() or zipfile.is_zipfile(path):
+        return None
+    with open(path, "rb") as f:
+        head = f.read(1 << 16)
+    # The same tests _read_csv makes on the whole file look at its first 8 KB only.
+    if head.startswith((OLE2_MAGIC, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or looks_binary(head) \
+            or utf16_without_bom(head):
+        return None
+    prefix, nonblank = [], 0
+    for line in _text_lines(path):   # _delimiter looks at the first few non-blank lines
+        prefix.append(line)
+        nonblank += sum(1 for piece in line.splitlines() if piece.strip())
+        if nonblank >= _HEADER_SEARCH:
+            break
+    if not nonblank:
+        return None   # empty
+    sep = _delimiter(path, "".join(prefix), hint)
+    records = _numbered_records(path, sep)
+    top = []
+    for row, cells in records:
+        top.append((row, cells))
+        if sum(any(c.strip() for c in r) for _, r in top) >= _HEADER_SEARCH:
+            break
+    at = _find_header(top, hint) or 0
+    header = [_clean_label(c) for c in top[at][1]] if top else []
+    names = [h or f"Unnamed: {i}" for i, h in enumerate(header)]
+    if len(set(names)) < len(names) or not set(hint) <= set(header):
+        records.close()
+        return None
+    return header, chain(top[at + 1:], records)
+
+
+def _text_lines(path: Path) -> Iterator[str]:
+    """The lines of a UTF-8 file as ``decode`` reads it (stray cp1252 bytes kept), without NULs."""
+    with open(path, "rb") as raw:
+        if raw.read(len(codecs.BOM_UTF8)) != codecs.BOM_UTF8:
+            raw.seek(0)
+        with io.TextIOWrapper(raw, encoding="utf-8", errors="textmine-cp1252", newline="") as text:
+            for line in text:
+                yield line.replace("\x00", "")
+
+
+def _numbered_records(path: Path, sep: str):
+    reader = csv.reader(_text_lines(path), delimiter=sep)
+    try:
+        for i, r in enumerate(reader, start=1):
+            yield i, [uncsv_cell(_clean_cell(c)) for c in r]
+    except csv.Error as exc:
+        raise _unreadable_csv(path, reader.line_num, exc) from None
 
 
 @dataclass
@@ -126,8 +220,7 @@ def _read_csv(path: Path, hint: tuple[str, ...]) -> _Table:
     try:
         records = list(reader)
     except csv.Error as exc:
-        raise InputError(f"fil '{path}', række {reader.line_num}: kan ikke læses som CSV ({exc}). "
-                         f"Tjek anførselstegnene i rækken. {_REEXPORT}") from None
+        raise _unreadable_csv(path, reader.line_num, exc) from None
     # Numbered as a spreadsheet shows them: a quoted answer over several lines is one row.
     numbered = [(i, [uncsv_cell(_clean_cell(c)) for c in r]) for i, r in enumerate(records, start=1)]
     return _frame(path, numbered, _find_header(numbered, hint) or 0)
@@ -175,10 +268,7 @@ def _frame(path: Path, numbered: list[tuple[int, list[str]]], at: int) -> _Table
             continue   # blank lines and rows of bare delimiters hold no respondent
         extra = [c for c in record[width:] if c.strip()]
         if extra:
-            raise InputError(
-                f"fil '{path}', række {row}, værdi {extra[0][:80]!r}: rækken har {len(record)} felter, men "
-                f"overskriften har {width}. Et svar med skilletegn skal stå i anførselstegn; eksportér igen."
-            )
+            raise _too_many_fields(path, row, record, width, extra[0])
         data.append(record[:width] + [""] * (width - len(record)))
         rows.append(row)
     names = [h or f"Unnamed: {i}" for i, h in enumerate(header)]
@@ -190,6 +280,18 @@ def _frame(path: Path, numbered: list[tuple[int, list[str]]], at: int) -> _Table
         raise InputError(f"fil '{path}', række {header_row}, kolonne '{dupes[0]}': kolonnen står flere gange "
                          f"i overskriften; omdøb eller slet de ekstra kolonner.")
     return _Table(df, rows, header_row)
+
+
+def _unreadable_csv(path: Path, line: int, exc: Exception) -> InputError:
+    return InputError(f"fil '{path}', række {line}: kan ikke læses som CSV ({exc}). "
+                      f"Tjek anførselstegnene i rækken. {_REEXPORT}")
+
+
+def _too_many_fields(path: Path, row: int, record: list[str], width: int, value: str) -> InputError:
+    return InputError(
+        f"fil '{path}', række {row}, værdi {value[:80]!r}: rækken har {len(record)} felter, men "
+        f"overskriften har {width}. Et svar med skilletegn skal stå i anførselstegn; eksportér igen."
+    )
 
 
 def _clean_label(value) -> str:

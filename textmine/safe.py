@@ -82,14 +82,19 @@ def write_csv(df: pd.DataFrame, path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = atomic_path(path)
     try:
-        safe = df.apply(_csv_column)
-        safe.columns = [csv_cell(str(c)) for c in df.columns]
-        # CRLF rows (as Excel writes them) make the csv module quote a lone "\r" inside a cell.
-        safe.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")
+        tmp.write_bytes(csv_bytes(df))
         publish(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def csv_bytes(df: pd.DataFrame, header: bool = True) -> bytes:
+    """``df`` as ``write_csv`` writes it; without ``header`` the rows only, to append to a file."""
+    safe = df.apply(_csv_column)
+    safe.columns = [csv_cell(str(c)) for c in df.columns]
+    # CRLF rows (as Excel writes them) make the csv module quote a lone "\r" inside a cell.
+    return safe.to_csv(index=False, header=header, lineterminator="\r\n").encode("utf-8")
 
 
 def write_json(obj, path) -> Path:
