@@ -6,10 +6,12 @@ from .coding import Coder, classify_table, code_export
 from .discover import discover
 from .errors import (
                      CodebookError,
+                     ConflictError,
                      ExportError,
                      InputError,
                      ModelError,
                      Problem,
+                     StoreError,
                      SurveyDefinitionError,
                      TextmineError,
 )
@@ -19,13 +21,23 @@ from .models import load_model, save_model
 from .nlp import load_analyzer
 from .queue import review_queue
 from .redact import mask_text
-from .report import build_report
 from .sentiment import sentiment
-from .store import Store, answer_key, default_store_path
 from .survey import Survey, load_survey
 from .training import train
 
 __version__ = "0.1.0"
+
+# Loaded when first asked for: the report (matplotlib, python-docx) and the store (SQLAlchemy) take
+# about half a second to import, which every `textmine classify` would otherwise pay.
+_LAZY = {"build_report": "report", "Store": "store", "answer_key": "store", "default_store_path": "store"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "Codebook", "Coder", "CodebookError", "Export", "ExportError", "InputError", "ModelError",
