@@ -181,6 +181,7 @@ def sentiment_scores(texts: Iterable[str], *, lexicon: Lexicon | None = None) ->
 CACHE_LIMIT = 500_000        # tokens whose forms and facts are kept
 _FORMS: dict = {}
 _FACTS: dict = {}
+_CONTENT: dict = {}
 
 
 def score_tokens(tokens: list[Token], lexicon: Lexicon) -> tuple[float, float, str]:
@@ -222,10 +223,21 @@ def _remember(cache: dict, key, value) -> None:
 
 def _no_content(tokens: list[Token]) -> bool:
     """Nothing but punctuation, or a refusal like "nej tak", "-", "intet yderligere" (emoji or not)."""
-    words = [set(_forms(t)) for t in tokens if any(c.isalnum() for c in t.text)]
+    words = [facts for facts in map(_content_facts, tokens) if facts[0]]
     if not words:
         return all(unicodedata.category(c).startswith("P") or c.isspace() for t in tokens for c in t.text)
-    return all(f & _NO_CONTENT for f in words) and any(f & _REFUSALS for f in words)
+    return all(no_content for _, no_content, _ in words) and any(refusal for _, _, refusal in words)
+
+
+def _content_facts(token: Token) -> tuple[bool, bool, bool]:
+    """Whether the token is a word, a word that says nothing, a refusal (worked out once per token)."""
+    hit = _CONTENT.get(id(token))
+    if hit is not None and hit[0] is token:
+        return hit[1]
+    forms = set(_forms(token))
+    facts = (any(c.isalnum() for c in token.text), bool(forms & _NO_CONTENT), bool(forms & _REFUSALS))
+    _remember(_CONTENT, id(token), (token, facts))
+    return facts
 
 
 def _clauses(tokens: list[Token], lexicon: Lexicon) -> list[tuple[list[Token], bool]]:
@@ -302,9 +314,9 @@ def _clause_score(clause: list[Token], lexicon: Lexicon, after_contrast: bool = 
     # An intensifier only modifies a word with valence right after it; alone it keeps its own valence.
     valence = [0.0 if boost[i] and i + 1 < len(own) and own[i + 1] else own[i] for i in range(len(own))]
     # A wish or a condition ("det ville være godt med ...", "det ville være en katastrofe hvis ...")
-    # is a suggestion, not an evaluation: it dampens what follows it.
-    wish = [any(" ".join(f[1] for f in forms[j:j + n]) in lexicon.hypothetical for n in (1, 2))
-            for j in range(len(forms))]
+    # is a suggestion, not an evaluation: it dampens what follows it. Found only when a word has a
+    # valence, as the first word (or pair of words) that is one.
+    first_wish = None
     scores = []
     for i, v in enumerate(valence):
         if not v:
@@ -314,13 +326,21 @@ def _clause_score(clause: list[Token], lexicon: Lexicon, after_contrast: bool = 
                 break
             v = v + boost[i - k] * weight if v > 0 else v - boost[i - k] * weight
         v *= NEGATION_SCALAR if _negated(clause, forms, i, lexicon) else 1.0
-        v *= HYPOTHETICAL_SCALAR if any(wish[:i]) else 1.0
+        if first_wish is None:
+            first_wish = next((j for j in range(len(forms)) if _wish(forms, j, lexicon.hypothetical)), len(forms))
+        v *= HYPOTHETICAL_SCALAR if first_wish < i else 1.0
         v *= AFTER_CONTRAST_SCALAR if after_contrast else 1.0    # asent/VADER: what follows "men" weighs more
         scores.append(v)
     net = sum(scores)
     if abs(net) < THRESHOLD and max(scores, default=0) >= THRESHOLD and min(scores, default=0) <= -THRESHOLD:
         return sum(v for v in scores if v > 0), -sum(v for v in scores if v < 0)
     return max(net, 0.0), max(-net, 0.0)
+
+
+def _wish(forms, j: int, hypothetical) -> bool:
+    """The word at ``j``, or it and the next, written as a wish or condition ("ville", "hvis bare")."""
+    word = forms[j][1]
+    return word in hypothetical or (j + 1 < len(forms) and f"{word} {forms[j + 1][1]}" in hypothetical)
 
 
 def _negated(clause, forms, i: int, lexicon: Lexicon) -> bool:
