@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 
 from textmine import ModelError, ThemeClassifier, decide, load_model, save_model
@@ -115,3 +116,39 @@ def test_answers_without_words_are_not_given_content_themes(fitted_model):
     coded = Coder.for_codebook(fitted_model.codebook).code([".", "?", "-", "👍"])
     assert coded["themes"].tolist()[:3] == ["ingen_kommentar"] * 3
     assert coded["needs_review"].tolist() == [False, False, False, True]
+
+
+def test_idf_weighs_rare_ngrams_up_and_survives_saving(tmp_path, fitted_model, codebook_q8):
+    """The same hashed features, weighted by inverse document frequency learned in training."""
+    from textmine.classify import _idf, _reweighted
+    from textmine.features import N_CHAR_FEATURES, N_WORD_FEATURES
+
+    # Hand-computed on three documents: column 0 in all, column 1 in one, keyword column untouched.
+    kw = N_WORD_FEATURES + N_CHAR_FEATURES
+    X = sp.csr_matrix(([1.0, 1.0, 1.0, 1.0, 0.3], ([0, 0, 1, 2, 0], [0, 1, 0, 0, kw])), shape=(3, kw + 4))
+    idf = _idf(X)
+    assert idf[0] == pytest.approx(np.log(4 / 4) + 1) and idf[1] == pytest.approx(np.log(4 / 2) + 1)
+    assert idf[2] == pytest.approx(np.log(4 / 1) + 1) and idf[kw] == 1.0
+    row = _reweighted(X, idf).toarray()[0]
+    word_block = row[:N_WORD_FEATURES]
+    assert np.linalg.norm(word_block) == pytest.approx(1.0)          # l2-normalised again per block
+    assert row[1] / row[0] == pytest.approx(idf[1] / idf[0])          # the rarer n-gram weighs more
+    assert row[kw] == pytest.approx(0.3)                              # keyword hits keep their scale
+
+    assert fitted_model.idf_ is not None
+    save_model(fitted_model, tmp_path / "m", training={"n": 1}, metrics={}, nlp="test")
+    loaded, meta = load_model(tmp_path / "m", codebook_q8)
+    assert meta["params"]["idf"] is True
+    assert np.allclose(loaded.idf_, fitted_model.idf_)
+    assert (tmp_path / "m" / "weights.npz").stat().st_size < 1_000_000   # not the dense 500k vector
+
+
+def test_model_saved_before_idf_still_loads_and_predicts_unweighted(tmp_path, codebook_q8):
+    texts = ["Tak for hjælpen", "Svært at komme igennem i ferien", "Mere om lovgivningen i Pakistan"]
+    labels = [["generel_ros"], ["tilgaengelighed"], ["lovgivning_udland"]]
+    old = ThemeClassifier(codebook_q8, idf=False).fit(texts, labels)
+    assert old.idf_ is None
+    save_model(old, tmp_path / "old", training={"n": 3}, metrics={}, nlp="test")
+    loaded, _ = load_model(tmp_path / "old", codebook_q8)
+    assert loaded.idf_ is None
+    assert np.allclose(loaded.predict_proba(texts), old.predict_proba(texts))

@@ -99,14 +99,17 @@ def test_evaluate_command_reports_per_theme_kappa_and_calibration(capsys):
 
 
 def test_evaluate_command_cross_validates_and_curves_as_json(capsys):
-    gold = GOLD / "sikkerhedskonsulent-2024-q1-andet.csv"
-    assert main(["evaluate", str(gold), "--codebook", str(ROOT / "data/codebooks/sikkerhedskonsulent-q1-andet.yaml"),
+    # q8 (465 answers): its curve rises clearly (about 0.65 at 10 % of the folds, 0.75 at all of them).
+    # The q1 "Andet" gold set is too small for a curve: with 57 answers per training fold the frame
+    # alone already gives about 0.85 and the four points differ by noise only.
+    gold = GOLD / "sikkerhedskonsulent-2024-q8.csv"
+    assert main(["evaluate", str(gold), "--codebook", str(ROOT / "data/codebooks/sikkerhedskonsulent-q8.yaml"),
                  "--cv", "3", "--curve", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert "3-fold" in result["title"]
     assert {"macro_f1", "micro_f1", "exact_match", "needs_review_share", "exact_match_unflagged"} <= set(result["summary"])
     assert [row["fraction"] for row in result["curve"]] == [0.1, 0.25, 0.5, 1.0]
-    assert result["curve"][-1]["macro_f1"] >= result["curve"][0]["macro_f1"]
+    assert result["curve"][-1]["macro_f1"] >= result["curve"][0]["macro_f1"] + 0.05
 
 
 def test_review_queue_puts_unsure_and_disagreeing_answers_first(codebook_q8):

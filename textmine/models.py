@@ -21,6 +21,7 @@ import scipy.sparse as sp
 from .classify import ThemeClassifier
 from .codebook import Codebook
 from .errors import ModelError
+from .features import N_CHAR_FEATURES, N_WORD_FEATURES
 from .safe import publish
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -69,7 +70,8 @@ def save_model(model: ThemeClassifier, path, *, training: dict, metrics: dict, n
         "codebook": cb.signature,
         "codebook_hash": cb.content_hash,
         "codebook_title": cb.title,
-        "params": {"C": model.C, "use_frame": model.use_frame, "calibrate": model.calibrate},
+        "params": {"C": model.C, "use_frame": model.use_frame, "calibrate": model.calibrate,
+                   "idf": getattr(model, "idf", False)},
         "review_tau": model.review_tau_,
         "calibrated": model.calibrated_,
         "training": training,
@@ -83,7 +85,7 @@ def save_model(model: ThemeClassifier, path, *, training: dict, metrics: dict, n
     try:
         sp.save_npz(tmp / COEF, sp.csr_matrix(model.coef_))
         np.savez(tmp / WEIGHTS, intercept=model.intercept_, calibration=model.calibration_,
-                 thresholds=model.thresholds_, **_review_weights(model))
+                 thresholds=model.thresholds_, **_review_weights(model), **_idf_weights(model))
         (tmp / META).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         if path.exists():
             old = path.with_name(f".{path.name}-old")
@@ -102,6 +104,26 @@ def _review_weights(model: ThemeClassifier) -> dict:
     coef, empty = getattr(model, "confidence_coef_", None), getattr(model, "empty_below_", None)
     return {"confidence": np.zeros(0) if coef is None else np.asarray(coef),
             "empty_below": np.nan if empty is None else float(empty)}
+
+
+def _idf_weights(model: ThemeClassifier) -> dict:
+    """The idf vector as its most common value plus the columns that differ (a few thousand of 500k)."""
+    idf = getattr(model, "idf_", None)
+    if idf is None:
+        return {}
+    hashed = idf[:N_WORD_FEATURES + N_CHAR_FEATURES]
+    default = float(hashed.max())
+    columns = np.flatnonzero(hashed != default)
+    return {"idf_default": default, "idf_columns": columns, "idf_values": hashed[columns]}
+
+
+def _idf_from(weights: dict, n_features: int) -> np.ndarray | None:
+    if "idf_default" not in weights:
+        return None
+    idf = np.full(n_features, np.float32(weights["idf_default"]), dtype=np.float32)
+    idf[weights["idf_columns"]] = weights["idf_values"]
+    idf[N_WORD_FEATURES + N_CHAR_FEATURES:] = 1.0
+    return idf
 
 
 def read_meta(path) -> dict:
@@ -134,14 +156,16 @@ def load_model(path, codebook: Codebook) -> tuple[ThemeClassifier, dict]:
         with np.load(path / WEIGHTS, allow_pickle=False) as w:
             intercept, calibration, thresholds = w["intercept"], w["calibration"], w["thresholds"]
             review = {key: w[key] for key in ("confidence", "empty_below") if key in w.files}
+            idf = _idf_from({key: w[key] for key in w.files if key.startswith("idf_")}, coef.shape[1])
     except (FileNotFoundError, ValueError, OSError, KeyError) as exc:
         raise ModelError(f"modellen i '{path}' kan ikke læses: {exc}") from None
     if coef.shape[0] != len(codebook.ids) or intercept.shape != (len(codebook.ids),):
         raise ModelError(f"modellen i '{path}' har {coef.shape[0]} temaer, kodearket {len(codebook.ids)}")
     params = meta.get("params", {})
     model = ThemeClassifier(codebook, C=params.get("C", 32.0), use_frame=params.get("use_frame", True),
-                            calibrate=params.get("calibrate", True))
+                            calibrate=params.get("calibrate", True), idf=params.get("idf", False))
     model.coef_, model.intercept_ = coef, intercept
+    model.idf_ = idf   # None for models saved before idf weighting: features used as they come
     model.calibration_, model.thresholds_ = calibration, thresholds
     model.review_tau_ = float(meta.get("review_tau", 0.6))
     model.calibrated_ = bool(meta.get("calibrated", False))
