@@ -76,6 +76,9 @@ class NlpCache:
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=60)
         db.execute("PRAGMA journal_mode=WAL")
+        # No fsync per chunk: a power cut may lose the last rows of a cache, which are made again, but
+        # never corrupts it (WAL); syncing cost more than the analysis with the blank pipeline.
+        db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS tokens (key BLOB PRIMARY KEY, tokens TEXT NOT NULL)")
         db.execute("CREATE TABLE IF NOT EXISTS meta (version TEXT)")
         db.execute("SELECT count(*) FROM tokens WHERE key = x'00'").fetchone()   # fails on a corrupt file
@@ -98,13 +101,15 @@ class NlpCache:
             return {}
         return found
 
-    def put_many(self, items: Iterable[tuple[bytes, list]]) -> None:
+    def put_many(self, items: Iterable[tuple[bytes, "list | str"]]) -> None:
+        """Store token rows, as lists or already as their compact JSON (``Analyzer._doc_json``)."""
         db = self._connect()
         if db is None:
             return
         try:
             with db:
                 db.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?)",
-                               ((k, json.dumps(v, ensure_ascii=False, separators=(",", ":"))) for k, v in items))
+                               ((k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, separators=(",", ":")))
+                                for k, v in items))
         except sqlite3.DatabaseError as e:
             log.warning("NLP-cachen %s kunne ikke skrives (%s)", self.path, e)

@@ -8,6 +8,7 @@ spacy-lookups-data does the work; nothing is ever downloaded.
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import re
 import unicodedata
@@ -52,6 +53,7 @@ class Analyzer:
     _cache: dict = field(default_factory=dict, repr=False)
     lookup_only: bool = False          # the blank pipeline: the tokenizer, lemmas from ``table``
     _by_orth: dict = field(default_factory=dict, repr=False)
+    _json: dict = field(default_factory=dict, repr=False)   # id(Token) -> (Token, its JSON in the cache)
 
     def analyze(self, texts: Iterable[str], batch_size: int = 256, cache=None) -> list[list[Token]]:
         """Tokens for each text, in order; with a ``cache.NlpCache`` spaCy runs only on new texts.
@@ -70,12 +72,25 @@ class Analyzer:
         for i, k in enumerate(keys):
             if k not in found and k not in todo:
                 todo[k] = i
-        if todo:
-            fresh = self._run([cleaned[i] for i in todo.values()], batch_size)
-            rows = {k: [[t.text, t.lemma, list(t.parts)] for t in doc] for k, doc in zip(todo, fresh)}
-            cache.put_many(rows.items())
-            found.update(rows)
-        return [[self._token(text, lemma, tuple(parts)) for text, lemma, parts in found[k]] for k in keys]
+        fresh = dict(zip(todo, self._run([cleaned[i] for i in todo.values()], batch_size))) if todo else {}
+        if fresh:
+            cache.put_many((k, self._doc_json(doc)) for k, doc in fresh.items())
+        return [fresh[k] if k in fresh else [self._token(text, lemma, tuple(parts)) for text, lemma, parts in found[k]]
+                for k in keys]
+
+    def _doc_json(self, doc: list[Token]) -> str:
+        """``json.dumps([[text, lemma, parts], ...])`` as the cache stores it, each token's part made
+        once: answers share their words' Token objects, and encoding every word of every answer anew
+        cost more than the analysis itself."""
+        parts = []
+        for t in doc:
+            hit = self._json.get(id(t))
+            if hit is None or hit[0] is not t:
+                hit = (t, json.dumps([t.text, t.lemma, list(t.parts)], ensure_ascii=False, separators=(",", ":")))
+                if len(self._json) < 2_000_000:
+                    self._json[id(t)] = hit
+            parts.append(hit[1])
+        return "[" + ",".join(parts) + "]"
 
     @property
     def version(self) -> str:
