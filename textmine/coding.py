@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import multiprocessing as mp
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -84,13 +83,13 @@ class Coder:
         name = FRAME_ONLY if not texts else f"{FRAME_ONLY}+{examples.name}"
         return cls(codebook, model, name)
 
-    def code(self, texts, timer: "Stopwatch | None" = None, workers: int = 1) -> pd.DataFrame:
+    def code(self, texts, timer: "Stopwatch | None" = None) -> pd.DataFrame:
         """Themes, probabilities and review flag for each text ("" gives no themes).
 
         Answers go through in chunks of ``CHUNK``, so memory does not grow with the survey beyond
-        the texts and the result; ``timer`` adds up the seconds of each stage (summed over
-        workers). ``workers`` > 1 codes chunks in that many forked processes (the command line
-        does; the app, which runs threads, does not fork).
+        the texts and the result; ``timer`` adds up the seconds of each stage. It runs in this
+        process (the app runs threads and must not fork); ``stream.classify_file`` shares a large
+        file's chunks out between forked workers.
 
         Examples
         --------
@@ -105,7 +104,8 @@ class Coder:
         proba = np.full((n, len(ids)), np.nan)
         filled = np.flatnonzero([bool(t.strip()) for t in texts])
         chunks = [filled[start:start + CHUNK] for start in range(0, len(filled), CHUNK)]
-        for rows, (t, b, r, s, p, seconds) in zip(chunks, self._code_chunks(texts, chunks, workers)):
+        for rows in chunks:
+            t, b, r, s, p, seconds = self._code_chunk([texts[i] for i in rows])
             themes[rows], backcodes[rows], review[rows], sentiment[rows], proba[rows] = t, b, r, s, p
             for stage, sec in seconds.items():
                 timer.seconds[stage] = timer.seconds.get(stage, 0.0) + sec
@@ -115,19 +115,6 @@ class Coder:
             out[C.p_column(t)] = proba[:, j]
         return out.assign(**{C.NLP: load_analyzer().name, C.MODEL: self.model_name})
 
-
-    def _code_chunks(self, texts: list[str], chunks: list[np.ndarray], workers: int):
-        """Per chunk: themes, backcodes, review flags, sentiment, probabilities and stage seconds."""
-        global _FORKED
-        if workers <= 1 or len(chunks) <= 1 or "fork" not in mp.get_all_start_methods():
-            yield from (self._code_chunk([texts[i] for i in rows]) for rows in chunks)
-            return
-        _FORKED = (self, texts)   # children inherit pipeline, model and texts; only row numbers travel
-        try:
-            with mp.get_context("fork").Pool(min(workers, len(chunks))) as pool:
-                yield from pool.imap(_code_forked, chunks)
-        finally:
-            _FORKED = None
 
     def _code_chunk(self, texts: list[str]):
         timer = Stopwatch()
@@ -151,24 +138,20 @@ class Coder:
                 [d.needs_review for d in decisions], sentiment, proba.round(4), timer.seconds)
 
 
-_FORKED: "tuple[Coder, list[str]] | None" = None
-
-
-def _code_forked(rows: np.ndarray):
-    coder, texts = _FORKED
-    return coder._code_chunk([texts[i] for i in rows])
-
-
 def classify_table(df: pd.DataFrame, codebook: Codebook, *, text_column: str = C.TEXT,
                    id_column: str = "id", model_path=None, timer: Stopwatch | None = None,
-                   workers: int = 1, cache: "NlpCache | None" = None) -> pd.DataFrame:
+                   cache: "NlpCache | None" = None) -> pd.DataFrame:
     """Code one text column of a table; keeps the id column under its own name.
 
     With ``cache`` spaCy runs only on answers it has not analysed before (same text, same pipeline).
     """
     coder = Coder.for_codebook(codebook, model_path)
     coder.cache = cache
-    coded = coder.code(df[text_column].tolist(), timer=timer, workers=workers)
+    return with_answers(df, coder.code(df[text_column].tolist(), timer=timer), text_column, id_column)
+
+
+def with_answers(df: pd.DataFrame, coded: pd.DataFrame, text_column: str, id_column: str) -> pd.DataFrame:
+    """The coded columns after the id and text columns of the table they were coded from."""
     front = df[[c for c in (id_column, text_column) if c in df.columns]].reset_index(drop=True)
     return pd.concat([front, coded.reset_index(drop=True)], axis=1)
 

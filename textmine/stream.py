@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import columns as C
 from .codebook import Codebook
-from .coding import Coder, Stopwatch
+from .coding import Coder, Stopwatch, with_answers
 from .io import read_chunks
 from .nlp import load_analyzer
 from .redact import redact_table
@@ -91,9 +91,8 @@ def _timed(items, timer: Stopwatch, stage: str):
 def _code_part(job: _Job, part: pd.DataFrame, header: bool):
     """CSV bytes of one chunk, coded and masked, with its answer count, review count and stage seconds."""
     timer = Stopwatch()
-    coded = job.coder.code(part[job.text_column].tolist(), timer=timer)
-    front = part[[c for c in (job.id_column, job.text_column) if c in part.columns]].reset_index(drop=True)
-    coded = pd.concat([front, coded.reset_index(drop=True)], axis=1)
+    coded = with_answers(part, job.coder.code(part[job.text_column].tolist(), timer=timer),
+                         job.text_column, job.id_column)
     if job.mask:
         with timer("mask"):
             coded = redact_table(coded, job.text_column)
