@@ -31,7 +31,8 @@ from .features import N_CHAR_FEATURES, N_WORD_FEATURES, Featurizer
 from .nlp import load_analyzer
 from .rules import KeywordMatcher
 
-TARGET_ACCURACY = 0.92       # exact-match wanted on the unflagged out-of-fold answers (0.90 promised, margin kept)
+TARGET_ACCURACY = 0.93       # exact-match wanted on the unflagged out-of-fold answers (0.90 promised; held-out
+                             # gold answers come out 1-2 points below the out-of-fold figure)
 MIN_CALIBRATION = 30         # coded answers needed before calibrating
 MIN_POSITIVES = 5            # per theme, for its own calibration and threshold
 THRESHOLD_GRID = np.round(np.arange(0.25, 0.71, 0.05), 2)
