@@ -43,6 +43,26 @@ class Token:
         return (self.lemma,) + self.parts
 
 
+PER_TOKEN_LIMIT = 500_000    # entries a per-token memo keeps before it starts afresh
+
+
+def per_token(memo: dict, token: Token, compute):
+    """``compute(token)`` worked out once per Token object and kept in ``memo``.
+
+    The analyzer hands out one Token object per word form, so a memo holds about one entry per
+    word of the vocabulary, keyed by ``id`` (hashing the frozen dataclass would cost about as
+    much as the work saved); the identity check makes a reused id harmless.
+    """
+    hit = memo.get(id(token))
+    if hit is not None and hit[0] is token:
+        return hit[1]
+    value = compute(token)
+    if len(memo) >= PER_TOKEN_LIMIT:
+        memo.clear()
+    memo[id(token)] = (token, value)
+    return value
+
+
 @dataclass
 class Analyzer:
     """Turns Danish answers into lemma tokens; one per process, shared by coding and the app."""
@@ -53,7 +73,7 @@ class Analyzer:
     _cache: dict = field(default_factory=dict, repr=False)
     lookup_only: bool = False          # the blank pipeline: the tokenizer, lemmas from ``table``
     _by_orth: dict = field(default_factory=dict, repr=False)
-    _json: dict = field(default_factory=dict, repr=False)   # id(Token) -> (Token, its JSON in the cache)
+    _json: dict = field(default_factory=dict, repr=False)   # per_token memo: each Token's JSON in the cache
 
     def analyze(self, texts: Iterable[str], batch_size: int = 256, cache=None) -> list[list[Token]]:
         """Tokens for each text, in order; with a ``cache.NlpCache`` spaCy runs only on new texts.
@@ -82,15 +102,7 @@ class Analyzer:
         """``json.dumps([[text, lemma, parts], ...])`` as the cache stores it, each token's part made
         once: answers share their words' Token objects, and encoding every word of every answer anew
         cost more than the analysis itself."""
-        parts = []
-        for t in doc:
-            hit = self._json.get(id(t))
-            if hit is None or hit[0] is not t:
-                hit = (t, json.dumps([t.text, t.lemma, list(t.parts)], ensure_ascii=False, separators=(",", ":")))
-                if len(self._json) < 2_000_000:
-                    self._json[id(t)] = hit
-            parts.append(hit[1])
-        return "[" + ",".join(parts) + "]"
+        return "[" + ",".join(per_token(self._json, t, _token_json) for t in doc) + "]"
 
     @property
     def version(self) -> str:
@@ -243,6 +255,10 @@ def load_analyzer() -> Analyzer:
     name = f"{name} (spacy {spacy.__version__})"
     log.info("Danish NLP pipeline: %s", name)
     return Analyzer(nlp=nlp, name=name, table=_lemma_table(), lookup_only=not nlp.pipe_names)
+
+
+def _token_json(t: Token) -> str:
+    return json.dumps([t.text, t.lemma, list(t.parts)], ensure_ascii=False, separators=(",", ":"))
 
 
 def _lemma_table() -> dict[str, str]:

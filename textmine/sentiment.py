@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .nlp import Token, load_analyzer
+from .nlp import Token, load_analyzer, per_token
 
 POSITIV, NEGATIV, BLANDET, NEUTRAL = "positiv", "negativ", "blandet", "neutral"
 LABELS = (POSITIV, NEGATIV, BLANDET, NEUTRAL)
@@ -178,7 +178,7 @@ def sentiment_scores(texts: Iterable[str], *, lexicon: Lexicon | None = None) ->
     return pd.DataFrame(rows, columns=[POS, NEG, LABEL])
 
 
-CACHE_LIMIT = 500_000        # tokens whose forms and facts are kept
+CACHE_LIMIT = 500_000        # (token, lexicon) facts kept
 _FORMS: dict = {}
 _FACTS: dict = {}
 _CONTENT: dict = {}
@@ -202,20 +202,18 @@ def score_tokens(tokens: list[Token], lexicon: Lexicon) -> tuple[float, float, s
 
 def _forms(token: Token) -> tuple[str, str, str]:
     """The word as written, with ae/oe/aa as æ/ø/å, and its lemma (worked out once per token)."""
-    hit = _FORMS.get(id(token))
-    if hit is not None and hit[0] is token:
-        return hit[1]
+    return per_token(_FORMS, token, _respelled_forms)
+
+
+def _respelled_forms(token: Token) -> tuple[str, str, str]:
     text = respelled = token.text.lower()
     for digraph, letter in _DIGRAPHS:
         respelled = respelled.replace(digraph, letter)
-    forms = (text, respelled, token.lemma)
-    _remember(_FORMS, id(token), (token, forms))
-    return forms
+    return text, respelled, token.lemma
 
 
 def _remember(cache: dict, key, value) -> None:
-    # The analyzer hands out one Token object per word form, so these caches hold one entry per
-    # word of the vocabulary; the identity check above makes a reused id harmless.
+    # Per token and lexicon (see nlp.per_token for the token-only memos and why ids are keys).
     if len(cache) >= CACHE_LIMIT:
         cache.clear()
     cache[key] = value
@@ -231,13 +229,12 @@ def _no_content(tokens: list[Token]) -> bool:
 
 def _content_facts(token: Token) -> tuple[bool, bool, bool]:
     """Whether the token is a word, a word that says nothing, a refusal (worked out once per token)."""
-    hit = _CONTENT.get(id(token))
-    if hit is not None and hit[0] is token:
-        return hit[1]
+    return per_token(_CONTENT, token, _content_of)
+
+
+def _content_of(token: Token) -> tuple[bool, bool, bool]:
     forms = set(_forms(token))
-    facts = (any(c.isalnum() for c in token.text), bool(forms & _NO_CONTENT), bool(forms & _REFUSALS))
-    _remember(_CONTENT, id(token), (token, facts))
-    return facts
+    return any(c.isalnum() for c in token.text), bool(forms & _NO_CONTENT), bool(forms & _REFUSALS)
 
 
 def _clauses(tokens: list[Token], lexicon: Lexicon) -> list[tuple[list[Token], bool]]:
