@@ -158,8 +158,8 @@ def run_measured(cmd: list[str]) -> tuple[float, float, str]:
 def classify(path: Path, workdir: Path, cache_dir: Path, workers: int) -> dict:
     out, timings = workdir / f"{path.stem}.coded.csv", workdir / f"{path.stem}.timings.json"
     cmd = [sys.executable, "-m", "textmine.cli", "classify", str(path), "--codebook", str(CODEBOOK),
-           "--out", str(out), "--timings", str(timings), "--cache-dir", str(cache_dir), "--cache",
-           "--workers", str(workers)]   # --cache: measured with the blank pipeline too, where it is off by default
+           "--out", str(out), "--timings", str(timings), "--cache-dir", str(cache_dir),
+           "--workers", str(workers)]
     seconds, peak, _ = run_measured(cmd)
     stages = json.loads(timings.read_text())["seconds"]
     return {"seconds": seconds, "peak_mb": peak, "stages": stages}
@@ -230,16 +230,17 @@ def table(rows: list[dict], workers: int) -> str:
              "50 ms). Stage seconds are summed over workers, so they can add up to more than the wall time. "
              "Route (a) = pandas `apply` of blank da + lookup lemmatizer per text "
              f"(extrapolated from the first {APPLY_LIMIT:,} above that); (b) = `spacy.blank('da').pipe` "
-             "(tokenising only). Both runs use `--cache` (with the blank pipeline the cache is off by default); warm = the same run again with the NLP cache filled "
-             "(as after a code-frame change). Load = 1-minute load average when the size started "
+             "(tokenising only). warm = the same run again with the NLP cache filled (as after a "
+             "code-frame change: tokens and sentiment read back, not worked out), with its nlp and sentiment stage seconds. Load = 1-minute load average when the size started "
              "(other agents' work shares the 2 cores).", "",
-             "| answers | end to end s | answers/s | peak MB | ÷ (a) apply | ÷ (b) nlp.pipe | warm s | "
+             "| answers | end to end s | answers/s | peak MB | ÷ (a) apply | ÷ (b) nlp.pipe | warm s | warm nlp s | warm sentiment s | "
              + " | ".join(f"{s} s" for s in stages) + " | load |",
-             "|" + "---:|" * (8 + len(stages))]
+             "|" + "---:|" * (10 + len(stages))]
     for r in rows:
         c, p = r["cold"], r["plain"]
         lines.append(f"| {r['n']:,} | {c['seconds']:.1f} | {r['n'] / c['seconds']:,.0f} | {c['peak_mb']:,.0f} | "
                      f"{c['seconds'] / p['apply']:.2f} | {c['seconds'] / p['pipe']:.2f} | {r['warm']['seconds']:.1f} | "
+                     f"{r['warm']['stages'].get('nlp', 0):.1f} | {r['warm']['stages'].get('sentiment', 0):.1f} | "
                      + " | ".join(f"{c['stages'].get(s, 0):.1f}" for s in stages) + f" | {r['load']:.2f} |")
     return "\n".join(lines)
 

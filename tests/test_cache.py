@@ -74,3 +74,57 @@ def test_coding_is_identical_with_and_without_cache(codebook_q8, tmp_path):
     warm = classify_table(df, codebook_q8, cache=NlpCache(tmp_path, load_analyzer().version))
     pd.testing.assert_frame_equal(cold, plain)
     pd.testing.assert_frame_equal(warm, plain)
+
+
+def test_sentiment_is_kept_and_worked_out_again_when_its_rules_change(codebook_q8, tmp_path, monkeypatch):
+    from textmine import coding
+    from textmine.coding import Coder
+    from textmine.nlp import load_analyzer
+
+    scored = []
+    score = coding.score_tokens
+
+    def counting(tokens, lexicon):
+        scored.append(tokens)
+        return score(tokens, lexicon)
+
+    monkeypatch.setattr(coding, "score_tokens", counting)
+    version = load_analyzer().version
+
+    def code():
+        coder = Coder.for_codebook(codebook_q8)
+        coder.cache = NlpCache(tmp_path, version)
+        return coder.code(ANSWERS)
+
+    first = code()
+    assert len(scored) == 3                              # 3 distinct texts; "" is never scored
+    scored.clear()
+    second = code()
+    assert scored == []
+    pd.testing.assert_frame_equal(second, first)
+    monkeypatch.setattr(coding, "fingerprint", lambda lexicon: "a changed lexicon")
+    third = code()
+    assert len(scored) == 3
+    pd.testing.assert_frame_equal(third, first)
+
+
+def test_forked_workers_share_one_cache_file(codebook_q8, tmp_path):
+    """Two workers add tokens to the same file at once; a later run reads every answer back intact."""
+    from textmine.stream import classify_file
+
+    texts = [f"Svar nr. {i}: konsulent{i % 97} var {'hurtig' if i % 2 else 'svær at få fat i'} ({i % 13} gange)"
+             for i in range(12_000)]
+    src = tmp_path / "svar.csv"
+    pd.DataFrame({"id": range(len(texts)), "text": texts}).to_csv(src, index=False)
+    from textmine.nlp import load_analyzer
+
+    version = load_analyzer().version
+    outs = []
+    for name in ("cold", "warm"):
+        out = tmp_path / f"{name}.csv"
+        classify_file(src, codebook_q8, out, workers=2, rows=2_000, cache=NlpCache(tmp_path / "cache", version))
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    plain = tmp_path / "plain.csv"
+    classify_file(src, codebook_q8, plain, workers=1)
+    assert plain.read_bytes() == outs[0]

@@ -1,11 +1,20 @@
-"""Analysed answers kept on disk, so re-coding after a code-frame change does not run spaCy again.
+"""Analysed answers kept on disk, so re-coding after a code-frame change does not analyse them again.
 
-One SQLite file per pipeline version (spaCy, model or lookups, and textmine's normaliser and token
-rules, see ``nlp.Analyzer.version``): a new version starts a new file and the old one is never
-read. Rows are keyed by a hash of the normalised text and hold its tokens as JSON (not pickle: a
-cache file must not be able to run code). The folder is ``$TEXTMINE_CACHE``, else
-``$XDG_CACHE_HOME/textmine``, else ``~/.cache/textmine`` (``textmine classify --cache-dir``);
-``textmine classify --no-cache`` goes without. Only ``classify`` uses it so far.
+What does not depend on the code frame is kept per answer: its tokens (text, lemma, compound
+parts) and its sentiment. One SQLite file per pipeline version (spaCy, model or lookups, and
+textmine's normaliser and token rules, see ``nlp.Analyzer.version``): a new version starts a new
+file and the old one is never read. Sentiment labels are stored under the sentiment rules'
+fingerprint as well (``sentiment.fingerprint``), so a changed lexicon or rule is worked out anew.
+
+Layout: each distinct token once in ``forms`` (as JSON, not pickle: a cache file must not be able
+to run code), each answer as the little-endian uint32 ids of its tokens, keyed by a hash of the
+normalised text. Reading an answer back is then a slice of bytes and a list look-up per word;
+the first layout (a JSON list of tokens per answer) took twice as long to read as the blank
+pipeline took to analyse (bench/RESULTS.md).
+
+The folder is ``$TEXTMINE_CACHE``, else ``$XDG_CACHE_HOME/textmine``, else ``~/.cache/textmine``
+(``textmine classify --cache-dir``); ``textmine classify --no-cache`` goes without. Only
+``classify`` uses it so far.
 """
 
 from __future__ import annotations
@@ -16,11 +25,14 @@ import logging
 import os
 import sqlite3
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
 
 log = logging.getLogger(__name__)
 
 ENV_CACHE = "TEXTMINE_CACHE"
+FORMAT = 2     # the file layout; part of the file name, so a file of another layout is never read
 _BATCH = 900   # SQLite's default limit on ?-parameters is 999
 
 
@@ -36,8 +48,17 @@ def text_key(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
+def _batches(items: Sequence, size: int = _BATCH):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _form(token) -> str:
+    return json.dumps([token.text, token.lemma, list(token.parts)], ensure_ascii=False, separators=(",", ":"))
+
+
 class NlpCache:
-    """Tokens per normalised text for one pipeline version; unreadable files are started afresh.
+    """Tokens and sentiment per normalised text for one pipeline version; unreadable files are started afresh.
 
     Examples
     --------
@@ -47,15 +68,19 @@ class NlpCache:
 
     def __init__(self, folder, version: str):
         self.folder = Path(folder)
-        self.path = self.folder / f"nlp-{hashlib.blake2b(version.encode(), digest_size=8).hexdigest()}.sqlite"
+        digest = hashlib.blake2b(f"{version}; cache format {FORMAT}".encode(), digest_size=8).hexdigest()
+        self.path = self.folder / f"nlp-{digest}.sqlite"
         self.version = version
         self._db: sqlite3.Connection | None = None
         self._pid = None
+        self._tokens: dict[int, object] = {}    # form id -> Token, as this process has read or written them
+        self._ids: dict[int, tuple] = {}        # id(Token) -> (Token, form id)
 
     def _connect(self) -> sqlite3.Connection | None:
         # A connection is per process: forked coding workers open their own.
         if self._db is not None and self._pid == os.getpid():
             return self._db
+        self._tokens, self._ids = {}, {}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._db = self._open()
@@ -79,37 +104,105 @@ class NlpCache:
         # No fsync per chunk: a power cut may lose the last rows of a cache, which are made again, but
         # never corrupts it (WAL); syncing cost more than the analysis with the blank pipeline.
         db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("CREATE TABLE IF NOT EXISTS tokens (key BLOB PRIMARY KEY, tokens TEXT NOT NULL)")
-        db.execute("CREATE TABLE IF NOT EXISTS meta (version TEXT)")
-        db.execute("SELECT count(*) FROM tokens WHERE key = x'00'").fetchone()   # fails on a corrupt file
+        db.execute("CREATE TABLE IF NOT EXISTS forms (id INTEGER PRIMARY KEY, form TEXT UNIQUE NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS answers (key BLOB PRIMARY KEY, forms BLOB NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS labels (key BLOB PRIMARY KEY, label TEXT NOT NULL)")
+        db.execute("SELECT count(*) FROM answers WHERE key = x'00'").fetchone()   # fails on a corrupt file
         return db
 
-    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, list]:
-        """Cached token rows (lists of [text, lemma, parts]) for the keys that have them."""
+    def _warn(self, what: str, e: Exception) -> None:
+        log.warning("NLP-cachen %s kunne ikke %s (%s); svarene analyseres uden", self.path, what, e)
+
+    # tokens ---------------------------------------------------------------------------------------
+
+    def get_many(self, keys: Sequence[bytes], make_token: Callable[[str, str, tuple], object]) -> dict[bytes, list]:
+        """Cached token lists for the keys that have them; ``make_token(text, lemma, parts)`` builds a
+        token the first time this process meets its form."""
         db = self._connect()
         if db is None:
             return {}
-        found: dict[bytes, list] = {}
         try:
-            for start in range(0, len(keys), _BATCH):
-                batch = keys[start:start + _BATCH]
-                rows = db.execute(f"SELECT key, tokens FROM tokens WHERE key IN ({','.join('?' * len(batch))})",
+            found = {}
+            for batch in _batches(list(keys)):
+                rows = db.execute(f"SELECT key, forms FROM answers WHERE key IN ({','.join('?' * len(batch))})",
                                   batch).fetchall()
-                found.update((k, json.loads(v)) for k, v in rows)
-        except (sqlite3.DatabaseError, ValueError) as e:
-            log.warning("NLP-cachen %s kunne ikke læses (%s); svarene analyseres uden", self.path, e)
+                found.update((k, np.frombuffer(v, dtype="<u4").tolist()) for k, v in rows)
+            tokens = self._tokens
+            missing = list({i for ids in found.values() for i in ids if i not in tokens})
+            for batch in _batches(missing):
+                for i, form in db.execute(f"SELECT id, form FROM forms WHERE id IN ({','.join('?' * len(batch))})",
+                                          batch):
+                    text, lemma, parts = json.loads(form)
+                    t = tokens[i] = make_token(text, lemma, tuple(parts))
+                    self._ids[id(t)] = (t, i)
+            return {k: [tokens[i] for i in ids] for k, ids in found.items()}
+        except (sqlite3.DatabaseError, ValueError, KeyError, TypeError) as e:
+            self._warn("læses", e)
+            return {}
+
+    def put_many(self, items: Iterable[tuple[bytes, list]]) -> None:
+        """Store each key's token list (tokens with ``text``, ``lemma`` and ``parts``)."""
+        db = self._connect()
+        if db is None:
+            return
+        items = list(items)
+        try:
+            with db:
+                ids = self._form_ids(db, [t for _, doc in items for t in doc])
+                db.executemany("INSERT OR REPLACE INTO answers VALUES (?, ?)",
+                               ((k, np.fromiter((ids(t) for t in doc), dtype="<u4", count=len(doc)).tobytes())
+                                for k, doc in items))
+        except sqlite3.DatabaseError as e:
+            log.warning("NLP-cachen %s kunne ikke skrives (%s)", self.path, e)
+
+    def _form_ids(self, db: sqlite3.Connection, tokens: list) -> Callable[[object], int]:
+        """The form id of each token, adding the forms the file does not have yet (within the caller's
+        transaction, so another process's forms get their own ids)."""
+        known = self._ids
+        new = {}
+        for t in tokens:
+            hit = known.get(id(t))
+            if hit is None or hit[0] is not t:
+                new.setdefault(id(t), t)
+        if new:
+            forms = {_form(t): t for t in new.values()}
+            db.executemany("INSERT OR IGNORE INTO forms (form) VALUES (?)", ((f,) for f in forms))
+            for batch in _batches(list(forms)):
+                for i, form in db.execute(f"SELECT id, form FROM forms WHERE form IN ({','.join('?' * len(batch))})",
+                                          batch):
+                    t = forms[form]
+                    known[id(t)] = (t, i)
+                    self._tokens.setdefault(i, t)
+        return lambda t: known[id(t)][1]
+
+    # sentiment and other per-answer labels ----------------------------------------------------------
+
+    def get_labels(self, keys: Sequence[bytes], rules: str) -> dict[bytes, str]:
+        """Labels stored under ``rules`` (a fingerprint of what made them) for the keys that have them."""
+        db = self._connect()
+        if db is None:
+            return {}
+        salted = {_salt(k, rules): k for k in keys}
+        found = {}
+        try:
+            for batch in _batches(list(salted)):
+                rows = db.execute(f"SELECT key, label FROM labels WHERE key IN ({','.join('?' * len(batch))})", batch)
+                found.update((salted[k], label) for k, label in rows)
+        except sqlite3.DatabaseError as e:
+            self._warn("læses", e)
             return {}
         return found
 
-    def put_many(self, items: Iterable[tuple[bytes, "list | str"]]) -> None:
-        """Store token rows, as lists or already as their compact JSON (``Analyzer._doc_json``)."""
+    def put_labels(self, items: Iterable[tuple[bytes, str]], rules: str) -> None:
         db = self._connect()
         if db is None:
             return
         try:
             with db:
-                db.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?)",
-                               ((k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, separators=(",", ":")))
-                                for k, v in items))
+                db.executemany("INSERT OR REPLACE INTO labels VALUES (?, ?)", ((_salt(k, rules), v) for k, v in items))
         except sqlite3.DatabaseError as e:
             log.warning("NLP-cachen %s kunne ikke skrives (%s)", self.path, e)
+
+
+def _salt(key: bytes, rules: str) -> bytes:
+    return hashlib.blake2b(key + rules.encode(), digest_size=16).digest()

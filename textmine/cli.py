@@ -39,13 +39,11 @@ def cmd_classify(args) -> str:
 
 
 def nlp_cache(args) -> NlpCache | None:
-    """The NLP cache where it pays: with a trained pipeline (tagging, parsing) by default; with the
-    blank tokenizer only on ``--cache``, as reading 100,000 cached analyses back took twice as long
-    as redoing them (6.8 s against 3.4 s, bench/RESULTS.md). ``--no-cache`` never."""
-    analyzer = load_analyzer()
-    if args.no_cache or (analyzer.lookup_only and not args.cache):
+    """The NLP cache (tokens and sentiment per answer), unless ``--no-cache``. It pays even with the
+    blank tokenizer: at 100,000 answers a second run took 10.7 s against 14.5 s (bench/RESULTS.md)."""
+    if args.no_cache:
         return None
-    return NlpCache(args.cache_dir, analyzer.version)
+    return NlpCache(args.cache_dir, load_analyzer().version)
 
 
 def cmd_train(args) -> str:
@@ -140,8 +138,6 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--id-column", default="id")
     c.add_argument("--model", default=None, help="modelmappe (standard: den medfølgende til kodearket)")
     c.add_argument("--no-mask", action="store_true", help="skriv teksterne umaskerede")
-    c.add_argument("--cache", action="store_true",
-                   help="gem analyserede svar også med den tomme pipeline (standard kun med en trænet model)")
     c.add_argument("--no-cache", action="store_true", help="analysér alle svar, også dem der er analyseret før")
     c.add_argument("--cache-dir", type=Path, default=default_cache_dir(),
                    help="mappe til analyserede svar (standard: $TEXTMINE_CACHE eller ~/.cache/textmine)")

@@ -23,7 +23,7 @@ from .models import load_model, shipped_model_path, shipped_training_path
 from .nlp import load_analyzer
 from .redact import redact_table
 from .safe import write_csv, write_json, write_xlsx
-from .sentiment import SENTIMENT, score_tokens, survey_lexicon
+from .sentiment import SENTIMENT, fingerprint, score_tokens, survey_lexicon
 from .survey import Survey, load_survey
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,9 @@ class Coder:
     def _code_chunk(self, texts: list[str]):
         timer = Stopwatch()
         with timer("nlp"):
-            docs = load_analyzer().analyze(texts, cache=self.cache)
+            analyzer = load_analyzer()
+            keys = analyzer.cache_keys(texts) if self.cache is not None else None
+            docs = analyzer.analyze(texts, cache=self.cache, keys=keys)
         # The stages of ThemeClassifier.code_docs, one by one so each is timed.
         with timer("features"):
             featurizer = self.model.featurizer()
@@ -130,12 +132,27 @@ class Coder:
             decisions = self.model.decide(proba, hits, unseen=self.model.unseen_share(X),
                                           wordless=[wordless(d) for d in docs])
         with timer("sentiment"):
-            lexicon = survey_lexicon()
-            sentiment = [score_tokens(d, lexicon)[2] for d in docs]
+            sentiment = self._sentiment(docs, keys)
         backcode = {t.id: t.backcode_to for t in self.codebook.themes if t.backcode_to}
         return ([C.join_themes(d.themes) for d in decisions],
                 [C.join_themes(backcode[t] for t in d.themes if t in backcode) for d in decisions],
                 [d.needs_review for d in decisions], sentiment, proba.round(4), timer.seconds)
+
+
+    def _sentiment(self, docs, keys) -> list[str]:
+        """Each answer's sentiment label; with the cache, worked out only for answers it lacks."""
+        lexicon = survey_lexicon()
+        if self.cache is None:
+            return [score_tokens(d, lexicon)[2] for d in docs]
+        rules = fingerprint(lexicon)
+        known = self.cache.get_labels(keys, rules)
+        new = {}
+        for k, d in zip(keys, docs):
+            if k not in known and k not in new:
+                new[k] = score_tokens(d, lexicon)[2]
+        if new:
+            self.cache.put_labels(new.items(), rules)
+        return [known[k] if k in known else new[k] for k in keys]
 
 
 def classify_table(df: pd.DataFrame, codebook: Codebook, *, text_column: str = C.TEXT,

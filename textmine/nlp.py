@@ -8,7 +8,6 @@ spacy-lookups-data does the work; nothing is ever downloaded.
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import re
 import unicodedata
@@ -73,36 +72,35 @@ class Analyzer:
     _cache: dict = field(default_factory=dict, repr=False)
     lookup_only: bool = False          # the blank pipeline: the tokenizer, lemmas from ``table``
     _by_orth: dict = field(default_factory=dict, repr=False)
-    _json: dict = field(default_factory=dict, repr=False)   # per_token memo: each Token's JSON in the cache
 
-    def analyze(self, texts: Iterable[str], batch_size: int = 256, cache=None) -> list[list[Token]]:
-        """Tokens for each text, in order; with a ``cache.NlpCache`` spaCy runs only on new texts.
+    def analyze(self, texts: Iterable[str], batch_size: int = 256, cache=None,
+                keys: list[bytes] | None = None) -> list[list[Token]]:
+        """Tokens for each text, in order; with a ``cache.NlpCache`` spaCy runs only on new texts
+        (``keys``: the texts' ``cache_keys``, when the caller has them already).
 
         Examples
         --------
         >>> [t.lemma for t in load_analyzer().analyze(["Lovgivningen i udlandet"])[0]]  # doctest: +SKIP
         ['lovgivning', 'i', 'udland']
         """
-        cleaned = [normalise_text(t) for t in texts]
+        texts = list(texts)
         if cache is None:
-            return self._run(cleaned, batch_size)
-        keys = [text_key(t) for t in cleaned]
-        found = cache.get_many(keys)
+            return self._run([normalise_text(t) for t in texts], batch_size)
+        keys = keys if keys is not None else self.cache_keys(texts)
+        found = cache.get_many(keys, self._token)
         todo = {}   # each distinct uncached text once
         for i, k in enumerate(keys):
             if k not in found and k not in todo:
                 todo[k] = i
-        fresh = dict(zip(todo, self._run([cleaned[i] for i in todo.values()], batch_size))) if todo else {}
+        fresh = dict(zip(todo, self._run([normalise_text(texts[i]) for i in todo.values()], batch_size))) if todo else {}
         if fresh:
-            cache.put_many((k, self._doc_json(doc)) for k, doc in fresh.items())
-        return [fresh[k] if k in fresh else [self._token(text, lemma, tuple(parts)) for text, lemma, parts in found[k]]
-                for k in keys]
+            cache.put_many(fresh.items())
+        return [fresh[k] if k in fresh else found[k] for k in keys]
 
-    def _doc_json(self, doc: list[Token]) -> str:
-        """``json.dumps([[text, lemma, parts], ...])`` as the cache stores it, each token's part made
-        once: answers share their words' Token objects, and encoding every word of every answer anew
-        cost more than the analysis itself."""
-        return "[" + ",".join(per_token(self._json, t, _token_json) for t in doc) + "]"
+    @staticmethod
+    def cache_keys(texts: Iterable[str]) -> list[bytes]:
+        """Each text's key in a ``cache.NlpCache``: a hash of the text as the pipeline reads it."""
+        return [text_key(normalise_text(t)) for t in texts]
 
     @property
     def version(self) -> str:
@@ -255,10 +253,6 @@ def load_analyzer() -> Analyzer:
     name = f"{name} (spacy {spacy.__version__})"
     log.info("Danish NLP pipeline: %s", name)
     return Analyzer(nlp=nlp, name=name, table=_lemma_table(), lookup_only=not nlp.pipe_names)
-
-
-def _token_json(t: Token) -> str:
-    return json.dumps([t.text, t.lemma, list(t.parts)], ensure_ascii=False, separators=(",", ":"))
 
 
 def _lemma_table() -> dict[str, str]:

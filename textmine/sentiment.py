@@ -13,12 +13,15 @@ praise and critique in one answer give "blandet".
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -178,6 +181,21 @@ def sentiment_scores(texts: Iterable[str], *, lexicon: Lexicon | None = None) ->
     return pd.DataFrame(rows, columns=[POS, NEG, LABEL])
 
 
+def fingerprint(lexicon: Lexicon) -> str:
+    """What a label depends on besides the tokens: the lexicon and these rules (this file's source).
+
+    The NLP cache keeps labels under it (cache.NlpCache.get_labels), so changing a word's valence
+    or a scoring rule makes every label be worked out again, with no version number to remember.
+    """
+    hit = _FINGERPRINTS.get(id(lexicon))
+    if hit is None or hit[0] is not lexicon:
+        content = json.dumps(asdict(lexicon), sort_keys=True, ensure_ascii=False, default=sorted)
+        digest = hashlib.blake2b(Path(__file__).read_bytes() + content.encode(), digest_size=16).hexdigest()
+        hit = _FINGERPRINTS[id(lexicon)] = (lexicon, digest)
+    return hit[1]
+
+
+_FINGERPRINTS: dict = {}
 CACHE_LIMIT = 500_000        # (token, lexicon) facts kept
 _FORMS: dict = {}
 _FACTS: dict = {}
