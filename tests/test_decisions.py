@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from textmine.decisions import SET_FEATURES, choose, decide, fit_set_confidence, review_cutoff, set_confidence, \
-    set_features, wordless
+    set_features, wilson_lower, wordless
 
 
 def test_review_cutoff_is_the_lowest_confidence_keeping_the_target_by_hand():
@@ -14,6 +14,23 @@ def test_review_cutoff_is_the_lowest_confidence_keeping_the_target_by_hand():
     assert review_cutoff(confidence, right, 0.9) == pytest.approx(0.8)
     assert review_cutoff(confidence, right, 0.7) == pytest.approx(0.6)
     assert review_cutoff(confidence, np.zeros(5, dtype=bool), 0.9) == 0.99   # never right: flag everything
+
+
+def test_wilson_lower_bound_by_hand():
+    # 9 of 10 right, z = 1: centre (0.9 + 0.05) / 1.1, spread sqrt(0.009 + 0.0025) / 1.1
+    assert wilson_lower(np.array([0.9]), np.array([10]), 1.0)[0] == pytest.approx((0.95 - np.sqrt(0.0115)) / 1.1)
+    assert wilson_lower(np.array([0.9]), np.array([10]), 0.0)[0] == 0.9
+
+
+def test_review_cutoff_with_certainty_asks_more_of_few_answers():
+    """The same 95% share is enough in 400 answers but not in 20, when 90% must hold with z = 1.645."""
+    rng = np.random.default_rng(0)
+    for n, passes in ((20, False), (400, True)):
+        confidence = np.concatenate([np.linspace(0.99, 0.6, n), np.linspace(0.59, 0.3, n)])
+        right = np.concatenate([np.arange(n) % 20 != 7, rng.random(n) < 0.3])   # 95% right, then 30%
+        cut = review_cutoff(confidence, right, 0.9, z=1.645)
+        assert (cut <= 0.6) == passes
+        assert cut >= review_cutoff(confidence, right, 0.9)       # never laxer than the plain share
 
 
 def test_choose_follows_thresholds_exclusive_theme_and_fallback(codebook_q8):

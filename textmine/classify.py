@@ -31,8 +31,9 @@ from .features import N_CHAR_FEATURES, N_WORD_FEATURES, Featurizer
 from .nlp import load_analyzer
 from .rules import KeywordMatcher
 
-TARGET_ACCURACY = 0.93       # exact-match wanted on the unflagged out-of-fold answers (0.90 promised; held-out
-                             # gold answers come out 1-2 points below the out-of-fold figure)
+TARGET_ACCURACY = 0.90       # exact-match promised on the unflagged answers ...
+CERTAINTY_Z = 1.28           # ... with 90% certainty from the out-of-fold answers (one-sided Wilson bound), so a
+                             # frame with few coded answers gets a stricter cut-off than one with many
 MIN_CALIBRATION = 30         # coded answers needed before calibrating
 MIN_POSITIVES = 5            # per theme, for its own calibration and threshold
 THRESHOLD_GRID = np.round(np.arange(0.25, 0.71, 0.05), 2)
@@ -160,7 +161,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.confidence_coef_ = fit_set_confidence(features, right)
         confidence = np.exp(features[:, 0]) if self.confidence_coef_ is None else \
             set_confidence(features, self.confidence_coef_)
-        self.review_tau_ = review_cutoff(confidence, right, TARGET_ACCURACY)
+        self.review_tau_ = review_cutoff(confidence, right, TARGET_ACCURACY, CERTAINTY_Z)
 
     def _fit_weights(self, X, Y, w):
         # liblinear's cost grows with the width of X; only the hashed columns in use can get

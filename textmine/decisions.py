@@ -116,15 +116,30 @@ def fit_set_confidence(features: np.ndarray, right: np.ndarray) -> np.ndarray | 
     return np.r_[lr.coef_[0] / scale, lr.intercept_[0]]
 
 
+def wilson_lower(share: np.ndarray, n: np.ndarray, z: float) -> np.ndarray:
+    """Wilson score interval's lower bound for a share observed in ``n`` answers (``z`` = 0: the share)."""
+    if z <= 0:
+        return share
+    centre = share + z * z / (2 * n)
+    spread = z * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
+    return (centre - spread) / (1 + z * z / n)
+
+
 def set_confidence(features: np.ndarray, coef: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-(features @ coef[:-1] + coef[-1])))
 
 
-def review_cutoff(confidence: np.ndarray, right: np.ndarray, target: float) -> float:
-    """The lowest confidence at which answers at or above it were exactly right ``target`` of the time."""
+def review_cutoff(confidence: np.ndarray, right: np.ndarray, target: float, z: float = 0.0) -> float:
+    """The lowest confidence at which answers at or above it were exactly right ``target`` of the time.
+
+    With ``z`` > 0 the share must be ``target`` or more with that much certainty: the Wilson lower
+    bound of the share, ``z`` standard errors down, is compared with ``target``, so few coded answers
+    give a stricter cut-off than many that show the same share.
+    """
     order = np.argsort(-confidence, kind="stable")
-    accuracy = np.cumsum(right[order]) / np.arange(1, len(order) + 1)
-    ok = np.flatnonzero(accuracy >= target)
+    n = np.arange(1, len(order) + 1)
+    accuracy = np.cumsum(right[order]) / n
+    ok = np.flatnonzero(wilson_lower(accuracy, n, z) >= target)
     if not len(ok):
         return 0.99
     return float(np.clip(confidence[order][ok[-1]], 0.3, 0.99))
