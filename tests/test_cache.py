@@ -128,3 +128,17 @@ def test_forked_workers_share_one_cache_file(codebook_q8, tmp_path):
     plain = tmp_path / "plain.csv"
     classify_file(src, codebook_q8, plain, workers=1)
     assert plain.read_bytes() == outs[0]
+
+
+def test_equal_tokens_that_are_distinct_objects_are_stored_once_and_read_back(tmp_path):
+    """A trained pipeline can give two Token objects with the same text, lemma and parts in one batch."""
+    from textmine.nlp import Token
+
+    a, b = Token("ferien", "ferie"), Token("ferien", "ferie")
+    other = Token("udlandslovgivning", "udlandslovgivning", ("udland", "lovgivning"))
+    cache = NlpCache(tmp_path, "test")
+    cache.put_many([(b"k1", [a, other]), (b"k2", [b, a])])
+    fresh = NlpCache(tmp_path, "test")
+    got = fresh.get_many([b"k1", b"k2", b"k3"], lambda text, lemma, parts: Token(text, lemma, parts))
+    assert got == {b"k1": [a, other], b"k2": [a, a]}
+    assert fresh._connect().execute("SELECT count(*) FROM forms").fetchone()[0] == 2

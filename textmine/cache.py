@@ -165,14 +165,16 @@ class NlpCache:
             if hit is None or hit[0] is not t:
                 new.setdefault(id(t), t)
         if new:
-            forms = {_form(t): t for t in new.values()}
+            forms: dict[str, list] = {}   # equal tokens may be distinct objects (a trained pipeline's lemmas)
+            for t in new.values():
+                forms.setdefault(_form(t), []).append(t)
             db.executemany("INSERT OR IGNORE INTO forms (form) VALUES (?)", ((f,) for f in forms))
             for batch in _batches(list(forms)):
                 for i, form in db.execute(f"SELECT id, form FROM forms WHERE form IN ({','.join('?' * len(batch))})",
                                           batch):
-                    t = forms[form]
-                    known[id(t)] = (t, i)
-                    self._tokens.setdefault(i, t)
+                    for t in forms[form]:
+                        known[id(t)] = (t, i)
+                    self._tokens.setdefault(i, forms[form][0])
         return lambda t: known[id(t)][1]
 
     # sentiment and other per-answer labels ----------------------------------------------------------
