@@ -64,6 +64,35 @@ def test_code_on_the_shared_sample_export(tmp_path):
     assert sheets[0] == "Alle svar" and len(sheets) == 4
 
 
+def test_code_analyses_an_answer_once_across_runs_unless_told_not_to(tmp_path, monkeypatch):
+    """Re-coding a survey (after a code-frame change) reads its answers' analyses back from the cache."""
+    from textmine.nlp import Analyzer, normalise_text
+
+    analysed: list[str] = []        # every text spaCy runs on: answers, and the frames' keywords
+    spacy_run = Analyzer._run
+
+    def counting(self, cleaned, batch_size):
+        analysed.extend(cleaned)
+        return spacy_run(self, cleaned, batch_size)
+
+    monkeypatch.setattr(Analyzer, "_run", counting)
+    export, cache = DATA / "eksport-lille.csv", tmp_path / "cache"
+
+    def code(name, *flags):
+        analysed.clear()
+        assert run("code", export, "--survey", SURVEY_2024, "--out", tmp_path / name, "--no-mask",
+                   "--cache-dir", cache, *flags) == 0
+        return read_table(tmp_path / name / "coded.csv")
+
+    first = code("first")
+    answers = {normalise_text(t) for t in first["text"] if t.strip()}
+    assert len(answers & set(analysed)) == len(answers) > 5
+    pd.testing.assert_frame_equal(code("second"), first)
+    assert answers & set(analysed) == set()
+    pd.testing.assert_frame_equal(code("without", "--no-cache"), first)
+    assert answers <= set(analysed)
+
+
 def test_code_keeps_formulas_as_text_in_every_output(tmp_path):
     assert run("code", DATA / "eksport-lille.csv", "--survey", SURVEY_2024, "--out", tmp_path, "--no-mask") == 0
     wb = openpyxl.load_workbook(tmp_path / "coded.xlsx")

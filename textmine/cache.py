@@ -13,8 +13,8 @@ the first layout (a JSON list of tokens per answer) took twice as long to read a
 pipeline took to analyse (bench/RESULTS.md).
 
 The folder is ``$TEXTMINE_CACHE``, else ``$XDG_CACHE_HOME/textmine``, else ``~/.cache/textmine``
-(``textmine classify --cache-dir``); ``textmine classify --no-cache`` goes without. Only
-``classify`` uses it so far.
+(``--cache-dir``); ``--no-cache`` goes without. ``textmine classify`` and ``textmine code`` use it;
+the app does not (a connection belongs to one thread, and the app codes in threads).
 """
 
 from __future__ import annotations

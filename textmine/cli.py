@@ -56,7 +56,8 @@ def cmd_train(args) -> str:
 
 def cmd_code(args) -> str:
     run = code_survey(args.export, args.survey, args.out, model_dir=args.models,
-                      on_error="reject" if args.skip_invalid else "raise", mask=not args.no_mask)
+                      on_error="reject" if args.skip_invalid else "raise", mask=not args.no_mask,
+                      cache=nlp_cache(args))
     rejected = f", {run['rows_rejected']} afvist (se rejected.csv)" if run["rows_rejected"] else ""
     return (f"{run['rows_read']} respondenter læst, {run['rows_kept']} beholdt{rejected}; "
             f"{run['answers']} åbne svar kodet, {run['needs_review']} til gennemsyn "
@@ -125,6 +126,12 @@ def cmd_train_shipped(args) -> str:
     return "\n".join(lines)
 
 
+def cache_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-cache", action="store_true", help="analysér alle svar, også dem der er analyseret før")
+    parser.add_argument("--cache-dir", type=Path, default=default_cache_dir(),
+                        help="mappe til analyserede svar (standard: $TEXTMINE_CACHE eller ~/.cache/textmine)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="textmine", description="Kod åbne svar i danske spørgeskemaer.")
     p.add_argument("-v", "--verbose", action="store_true", help="vis log (pipeline, modeller)")
@@ -138,9 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--id-column", default="id")
     c.add_argument("--model", default=None, help="modelmappe (standard: den medfølgende til kodearket)")
     c.add_argument("--no-mask", action="store_true", help="skriv teksterne umaskerede")
-    c.add_argument("--no-cache", action="store_true", help="analysér alle svar, også dem der er analyseret før")
-    c.add_argument("--cache-dir", type=Path, default=default_cache_dir(),
-                   help="mappe til analyserede svar (standard: $TEXTMINE_CACHE eller ~/.cache/textmine)")
+    cache_options(c)
     c.add_argument("--timings", default=None, help="skriv sekunder pr. trin (JSON) til denne fil")
     c.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                    help="processer der koder samtidig (standard: antal kerner)")
@@ -162,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="skriv svarene umaskerede (kun til analytikere, der må se personoplysninger)")
     k.add_argument("--skip-invalid", action="store_true",
                    help="afvis ugyldige rækker (listet i rejected.csv) i stedet for at stoppe")
+    cache_options(k)
     k.set_defaults(func=cmd_code)
 
     e = sub.add_parser("evaluate", help="mål kodningen mod en guldstandard (kolonner text, themes)")

@@ -173,12 +173,13 @@ def with_answers(df: pd.DataFrame, coded: pd.DataFrame, text_column: str, id_col
     return pd.concat([front, coded.reset_index(drop=True)], axis=1)
 
 
-def code_export(export: Export, *, model_dir=None) -> pd.DataFrame:
+def code_export(export: Export, *, model_dir=None, cache: "NlpCache | None" = None) -> pd.DataFrame:
     """Code every open answer of an export with its field's code frame.
 
     One row per open answer: respondent id, question, column, text, themes,
     probabilities, review flag and the respondent's closed answers.
-    ``model_dir`` may hold one model directory per code frame id.
+    ``model_dir`` may hold one model directory per code frame id; with ``cache`` answers analysed
+    before (by any frame) are not analysed again. One thread only: the cache's connection is not shared.
     """
     parts = []
     for field in export.survey.text_fields:
@@ -188,7 +189,9 @@ def code_export(export: Export, *, model_dir=None) -> pd.DataFrame:
             continue
         codebook = load_codebook(field.codebook)
         model_path = _model_in(model_dir, codebook)
-        coded = Coder.for_codebook(codebook, model_path).code(answers[C.TEXT].tolist())
+        coder = Coder.for_codebook(codebook, model_path)
+        coder.cache = cache
+        coded = coder.code(answers[C.TEXT].tolist())
         coded.insert(0, "codebook", codebook.codebook)
         parts.append(pd.concat([answers.reset_index(drop=True), coded], axis=1))
     coded = pd.concat(parts, ignore_index=True) if parts else export.answers.copy()
@@ -224,18 +227,18 @@ def coded_workbook(coded: pd.DataFrame, survey: Survey) -> dict[str, pd.DataFram
 
 
 def code_survey(export_path, survey_path, out_dir, *, model_dir=None, on_error: str = "raise",
-                mask: bool = True) -> dict:
+                mask: bool = True, cache: "NlpCache | None" = None) -> dict:
     """Read an export, code its open answers and write ``coded.csv``, ``coded.xlsx`` and ``run.json``.
 
     ``coded.csv`` is written last, so its presence means the run finished.
     Rejected rows (``on_error="reject"``) are listed in ``rejected.csv``.
     Names, phone numbers, e-mails, CPR numbers and addresses in the answers
     are masked in the files unless ``mask=False``.
-    Returns the run summary that ``run.json`` holds.
+    Returns the run summary that ``run.json`` holds. ``cache``: see ``code_export``.
     """
     survey = load_survey(survey_path)
     export = read_export(export_path, survey, on_error=on_error)
-    coded = code_export(export, model_dir=model_dir)
+    coded = code_export(export, model_dir=model_dir, cache=cache)
     if mask:
         coded = redact_table(coded, C.TEXT)
     out = Path(out_dir)
