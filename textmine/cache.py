@@ -110,8 +110,11 @@ class NlpCache:
         db.execute("SELECT count(*) FROM answers WHERE key = x'00'").fetchone()   # fails on a corrupt file
         return db
 
-    def _warn(self, what: str, e: Exception) -> None:
-        log.warning("NLP-cachen %s kunne ikke %s (%s); svarene analyseres uden", self.path, what, e)
+    def _read_failed(self, e: Exception) -> None:
+        log.warning("NLP-cachen %s kunne ikke læses (%s); svarene analyseres uden", self.path, e)
+
+    def _write_failed(self, e: Exception) -> None:
+        log.warning("NLP-cachen %s kunne ikke skrives (%s)", self.path, e)
 
     # tokens ---------------------------------------------------------------------------------------
 
@@ -137,7 +140,7 @@ class NlpCache:
                     self._ids[id(t)] = (t, i)
             return {k: [tokens[i] for i in ids] for k, ids in found.items()}
         except (sqlite3.DatabaseError, ValueError, KeyError, TypeError) as e:
-            self._warn("læses", e)
+            self._read_failed(e)
             return {}
 
     def put_many(self, items: Iterable[tuple[bytes, list]]) -> None:
@@ -153,7 +156,7 @@ class NlpCache:
                                ((k, np.fromiter((ids(t) for t in doc), dtype="<u4", count=len(doc)).tobytes())
                                 for k, doc in items))
         except sqlite3.DatabaseError as e:
-            log.warning("NLP-cachen %s kunne ikke skrives (%s)", self.path, e)
+            self._write_failed(e)
 
     def _form_ids(self, db: sqlite3.Connection, tokens: list) -> Callable[[object], int]:
         """The form id of each token, adding the forms the file does not have yet (within the caller's
@@ -191,7 +194,7 @@ class NlpCache:
                 rows = db.execute(f"SELECT key, label FROM labels WHERE key IN ({','.join('?' * len(batch))})", batch)
                 found.update((salted[k], label) for k, label in rows)
         except sqlite3.DatabaseError as e:
-            self._warn("læses", e)
+            self._read_failed(e)
             return {}
         return found
 
@@ -203,7 +206,7 @@ class NlpCache:
             with db:
                 db.executemany("INSERT OR REPLACE INTO labels VALUES (?, ?)", ((_salt(k, rules), v) for k, v in items))
         except sqlite3.DatabaseError as e:
-            log.warning("NLP-cachen %s kunne ikke skrives (%s)", self.path, e)
+            self._write_failed(e)
 
 
 def _salt(key: bytes, rules: str) -> bytes:
