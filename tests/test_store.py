@@ -129,8 +129,8 @@ def test_first_write_races_are_conflicts_too(target):
 def _fight(target, name, shared, start, results):
     rng = random.Random(name)
     ok = conflicts = 0
-    start.wait()
-    with Store(target) as store:
+    with Store(target) as store:     # connected before the start, so both begin writing at once
+        start.wait()
         for i in range(300):
             if i % 2:   # this process's own answers: 30 answers x 5 writes
                 key = answer_key(SURVEY, f"{name}-{i // 2 % 30}", "q8_kommentar")
