@@ -152,3 +152,35 @@ def test_model_saved_before_idf_still_loads_and_predicts_unweighted(tmp_path, co
     loaded, _ = load_model(tmp_path / "old", codebook_q8)
     assert loaded.idf_ is None
     assert np.allclose(loaded.predict_proba(texts), old.predict_proba(texts))
+
+
+def test_joined_blocks_and_reweighting_match_the_plain_scipy_route():
+    """hstack_csr and _reweighted are the fast forms of sp.hstack and of idf + per-block l2 norms."""
+    from sklearn.preprocessing import normalize
+
+    from textmine.classify import _reweighted
+    from textmine.features import N_CHAR_FEATURES, N_WORD_FEATURES, hstack_csr
+
+    rng = np.random.default_rng(7)
+
+    def block(rows, cols, per_row):
+        entries = [(r, c) for r in range(rows) if r != 3 for c in rng.choice(cols, per_row, replace=False)]
+        r, c = zip(*entries)
+        return sp.csr_matrix((rng.integers(1, 4, len(r)).astype(float), (r, c)), shape=(rows, cols))
+
+    words, chars = block(6, N_WORD_FEATURES, 5), block(6, N_CHAR_FEATURES, 9)   # row 3 has no words at all
+    hits = sp.csr_matrix(np.array([[0, 0.1], [0.2, 0], [0, 0], [0, 0], [0.3, 0.3], [0, 0]], dtype=np.float32))
+    for blocks in ([words, chars, hits], [words, sp.csr_matrix((6, N_CHAR_FEATURES)), hits]):
+        joined, plain = hstack_csr(blocks), sp.hstack(blocks, format="csr")
+        assert joined.shape == plain.shape and joined.dtype == plain.dtype
+        assert np.array_equal(joined.indptr, plain.indptr) and np.array_equal(joined.indices, plain.indices)
+        assert np.array_equal(joined.data, plain.data)
+
+    X = hstack_csr([words, chars, hits])
+    idf = rng.uniform(1, 5, X.shape[1]).astype(np.float32)
+    weighted = X.multiply(idf[None, :]).tocsr()
+    kw = N_WORD_FEATURES + N_CHAR_FEATURES
+    expected = sp.hstack([normalize(weighted[:, :N_WORD_FEATURES]), normalize(weighted[:, N_WORD_FEATURES:kw]),
+                          weighted[:, kw:]]).toarray()
+    assert np.allclose(_reweighted(X, idf).toarray(), expected)
+    assert np.array_equal(X.toarray(), sp.hstack([words, chars, hits]).toarray())   # X itself is left as it was

@@ -72,7 +72,31 @@ class Featurizer:
         hits = self.matcher.matrix(docs, hits)
         # Both "any hit" and a damped count, so one strong keyword and several weak ones differ.
         kw = np.hstack([(hits > 0).astype(np.float32), np.log1p(hits)]) * KEYWORD_WEIGHT
-        return sp.hstack([words, chars * CHAR_WEIGHT, sp.csr_matrix(kw)], format="csr")
+        return hstack_csr([words, chars * CHAR_WEIGHT, sp.csr_matrix(kw)])
+
+
+def hstack_csr(blocks: Sequence[sp.csr_matrix]) -> sp.csr_matrix:
+    """``sp.hstack(blocks, format="csr")`` for CSR blocks with sorted indices, without the detour
+    through COO that scipy takes (a tenth of the time on 200 features per answer): each entry is
+    put straight at its place in the joined rows, and the rows stay sorted."""
+    n = blocks[0].shape[0]
+    lengths = np.stack([np.diff(b.indptr) for b in blocks])             # entries per block and row
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths.sum(axis=0), out=indptr[1:])
+    starts = indptr[:-1] + np.cumsum(lengths, axis=0) - lengths          # where each block's part of a row begins
+    indices = np.empty(indptr[-1], dtype=np.int64)
+    data = np.empty(indptr[-1], dtype=np.result_type(*(b.dtype for b in blocks)))
+    column = 0
+    for b, start, length in zip(blocks, starts, lengths):
+        if b.nnz:
+            shift = np.repeat(start - b.indptr[:-1], length)             # from the block's position to the joined one
+            where = np.arange(b.nnz) + shift
+            indices[where] = b.indices + column
+            data[where] = b.data
+        column += b.shape[1]
+    out = sp.csr_matrix((data, indices, indptr), shape=(n, column))
+    out.has_sorted_indices = all(b.has_sorted_indices for b in blocks)
+    return out
 
 
 def _word_doc(tokens: Sequence[Token]) -> tuple[list[str], list[str]]:
