@@ -199,6 +199,12 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         scores = self.reweight(X) @ _dense_transpose(self.coef_) + self.intercept_
         return self._normalise(_sigmoid(scores, self.calibration_))
 
+    def ready(self) -> "ThemeClassifier":
+        """Make what predicting needs now (the dense weights), e.g. once before forking workers."""
+        check_is_fitted(self, ["coef_"])
+        _dense_transpose(self.coef_)
+        return self
+
     def unseen_share(self, X) -> tuple[np.ndarray, np.ndarray]:
         """Per answer: how many lemma n-grams it has, and the share the model never saw in training."""
         check_is_fitted(self, ["coef_"])

@@ -268,35 +268,39 @@ def _clauses(tokens: list[Token], lexicon: Lexicon) -> list[tuple[list[Token], b
     return [(c, after) for c, after in clauses + [(current, contrasted)] if c]
 
 
-def _valences(clause: list[Token], forms, lexicon: Lexicon) -> list[float]:
+def _valences(forms, facts, lexicon: Lexicon) -> list[float]:
     """Each token's own valence; a matched phrase puts its weight on its first word."""
-    out, i = [0.0] * len(clause), 0
-    while i < len(clause):
-        candidates, value, negation = _word_facts(clause[i], forms[i], lexicon)
-        phrase = next((lexicon.phrases[n] for n in candidates if _phrase_matches(lexicon.phrases[n][0], forms, i)),
-                      None)
-        if phrase:
-            out[i] = phrase[1]
-            i += len(phrase[0])
-            continue
+    out, i = [0.0] * len(forms), 0
+    while i < len(forms):
+        candidates, value, negation, _ = facts[i]
+        if candidates:   # phrases whose first word this token is; do the next words follow?
+            phrase = next((lexicon.phrases[n] for n in candidates if _phrase_matches(lexicon.phrases[n][0], forms, i)),
+                          None)
+            if phrase:
+                out[i] = phrase[1]
+                i += len(phrase[0])
+                continue
         if not negation:
             out[i] = value or 0.0
         i += 1
     return out
 
 
-def _word_facts(token: Token, forms, lexicon: Lexicon) -> tuple[tuple[int, ...], float | None, bool]:
-    """Per token and lexicon, once: the phrases that may start at it, its own valence (a Danish
-    compound takes its meaning from its head) and whether it is a negation."""
+def _word_facts(token: Token, forms, lexicon: Lexicon) -> tuple[tuple[int, ...], float | None, bool, float]:
+    """Per token and lexicon, once: the phrases that start with it, its own valence (a Danish
+    compound takes its meaning from its head), whether it is a negation, and its intensifier
+    boost."""
     hit = _FACTS.get((id(token), id(lexicon)))
     if hit is not None and hit[0] is token and hit[1] is lexicon:
         return hit[2]
     index = _phrase_index(lexicon.phrases)
-    candidates = tuple(sorted({n for f in forms for key in {f, f[:4]} for n in index.get(key, ())}))
+    candidates = tuple(n for n in sorted({n for f in forms for key in {f, f[:4]} for n in index.get(key, ())})
+                       if _element_matches(lexicon.phrases[n][0][0], forms))
     value = _lookup(forms, lexicon)
     if value is None and token.parts:
         value = _lookup(token.parts[-1:], lexicon)
-    facts = (candidates, value, any(f in lexicon.negations for f in forms))
+    boost = next((lexicon.intensifiers[f] for f in forms if f in lexicon.intensifiers), 0.0)
+    facts = (candidates, value, any(f in lexicon.negations for f in forms), boost)
     _remember(_FACTS, (id(token), id(lexicon)), (token, lexicon, facts))
     return facts
 
@@ -316,16 +320,24 @@ def _lookup(forms, lexicon: Lexicon) -> float | None:
 
 
 def _phrase_matches(parts: tuple[str, ...], forms, i: int) -> bool:
+    """Whether the phrase starting at token ``i`` goes on in the next tokens (its first element
+    matches token ``i``: ``_word_facts`` keeps only such candidates)."""
+    return i + len(parts) <= len(forms) and all(_element_matches(p, forms[j]) for j, p in enumerate(parts[1:], i + 1))
+
+
+def _element_matches(part: str, word_forms) -> bool:
     """Phrase elements of four letters or more match word forms that start with them ("svær" ~ "svært")."""
-    return i + len(parts) <= len(forms) and all(
-        any(f == p or (len(p) >= 4 and f.startswith(p)) for f in forms[j]) for j, p in enumerate(parts, i))
+    return any(f == part or (len(part) >= 4 and f.startswith(part)) for f in word_forms)
 
 
 def _clause_score(clause: list[Token], lexicon: Lexicon, after_contrast: bool = False) -> tuple[float, float]:
     """(pos, neg) of one clause: its net score, or both sides when praise and critique cancel out."""
     forms = [_forms(t) for t in clause]
-    own = _valences(clause, forms, lexicon)
-    boost = [next((lexicon.intensifiers[f] for f in fs if f in lexicon.intensifiers), 0.0) for fs in forms]
+    facts = [_word_facts(t, f, lexicon) for t, f in zip(clause, forms)]
+    if not any(candidates or value for candidates, value, _, _ in facts):
+        return 0.0, 0.0    # no word or phrase with a valence: nothing below would score
+    own = _valences(forms, facts, lexicon)
+    boost = [f[3] for f in facts]
     # An intensifier only modifies a word with valence right after it; alone it keeps its own valence.
     valence = [0.0 if boost[i] and i + 1 < len(own) and own[i + 1] else own[i] for i in range(len(own))]
     # A wish or a condition ("det ville være godt med ...", "det ville være en katastrofe hvis ...")

@@ -9,6 +9,7 @@ and ``write_csv`` make of the whole table (tests/test_stream.py compares them by
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 from collections import deque
 from dataclasses import dataclass
@@ -113,6 +114,10 @@ def _run(job: _Job, parts, workers: int):
         return
     global _JOB
     load_analyzer(), survey_lexicon()   # loaded once here, not once in every worker
+    job.coder.model.ready()
+    # Everything loaded so far lives as long as the process: the collector need not look at it
+    # again in any worker (6% of a worker's time on 50,000 answers), and forked pages stay shared.
+    gc.freeze()
     _JOB = job   # forked workers inherit pipeline, lexicon and model; only the chunks travel
     try:
         with mp.get_context("fork").Pool(workers) as pool:
