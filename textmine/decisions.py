@@ -19,6 +19,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from .codebook import Codebook
+from .nlp import per_token
 
 THRESHOLD = 0.5              # default probability from which a theme is suggested
 DEFAULT_TAU = 0.6            # default confidence below which an answer needs review
@@ -32,6 +33,8 @@ SET_FEATURES = ("log_product", "margin", "top_p", "second_p", "n_themes", "fallb
 def wordless(tokens) -> str | None:
     """``"marks"`` for an answer of punctuation only (".", "-", "?"), ``"symbols"`` for one of emoji
     or other signs without a letter or digit, None for an answer with words (tokens or a string)."""
+    if not isinstance(tokens, str) and any(per_token(_WORDY, t, _has_letter_or_digit) for t in tokens):
+        return None    # the usual answer, settled once per distinct token
     text = tokens if isinstance(tokens, str) else "".join(t.text for t in tokens)
     chars = [c for c in text if not c.isspace()]
     if any(c.isalnum() for c in chars):
@@ -39,6 +42,13 @@ def wordless(tokens) -> str | None:
     if all(unicodedata.category(c)[0] == "P" or unicodedata.category(c) in ("Sm", "Sk", "Sc") for c in chars):
         return "marks"
     return "symbols"
+
+
+_WORDY: dict = {}
+
+
+def _has_letter_or_digit(token) -> bool:
+    return any(c.isalnum() for c in token.text)
 
 
 @dataclass(frozen=True)
@@ -61,8 +71,11 @@ def choose(proba: np.ndarray, codebook: Codebook, thresholds=None, *, empty_belo
     thr = np.full(len(ids), THRESHOLD) if thresholds is None else np.asarray(thresholds)
     exclusive = {i for i, t in enumerate(ids) if t in codebook.exclusive_ids}
     chosen_all, fallback = [], []
-    for p in np.asarray(proba):
-        order = list(np.argsort(-p, kind="stable"))
+    proba = np.asarray(proba)
+    # Sorted once for all answers; plain lists make the per-answer loop several times faster.
+    orders = np.argsort(-proba, axis=1, kind="stable").tolist()
+    thr = thr.tolist()
+    for p, order in zip(proba.tolist(), orders):
         if not codebook.multi_label:
             chosen_all.append([order[0]])
             fallback.append(False)
@@ -172,6 +185,9 @@ def decide(proba: np.ndarray, codebook: Codebook, keyword_hits: Sequence[dict] |
     else:
         confidence = np.exp(features[:, 0])
     exclusive = [j for j, t in enumerate(ids) if t in codebook.exclusive_ids]
+    confidence = confidence.tolist()
+    unfamiliar = (np.zeros(len(chosen), dtype=bool) if unseen is None else
+                  (np.asarray(unseen[0]) >= UNFAMILIAR_MIN_TERMS) & (np.asarray(unseen[1]) >= UNFAMILIAR)).tolist()
     out = []
     for i, c in enumerate(chosen):
         kind = None if wordless is None else wordless[i]
@@ -183,11 +199,11 @@ def decide(proba: np.ndarray, codebook: Codebook, keyword_hits: Sequence[dict] |
             reasons.append("no_theme")
         if confidence[i] < tau:
             reasons.append("low_confidence")
-        if unseen is not None and unseen[0][i] >= UNFAMILIAR_MIN_TERMS and unseen[1][i] >= UNFAMILIAR:
+        if unfamiliar[i]:
             reasons.append("unfamiliar_text")
-        if keyword_hits is not None:
+        if keyword_hits is not None and keyword_hits[i]:
             if any(len(words) >= 2 and ids.index(t) not in c for t, words in keyword_hits[i].items()):
                 reasons.append("rules_disagree")
         out.append(Decision(themes=[ids[j] for j in c], needs_review=bool(reasons), reasons=tuple(reasons),
-                            confidence=round(float(confidence[i]), 4)))
+                            confidence=round(confidence[i], 4)))
     return out

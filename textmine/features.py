@@ -14,7 +14,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize
 
-from .nlp import Token
+from .nlp import Token, per_token
 from .rules import KeywordMatcher
 
 N_WORD_FEATURES = 2**18
@@ -100,7 +100,14 @@ def hstack_csr(blocks: Sequence[sp.csr_matrix]) -> sp.csr_matrix:
 
 
 def _word_doc(tokens: Sequence[Token]) -> tuple[list[str], list[str]]:
-    # Punctuation carries no theme, except a lone "-" or "?" that means "no comment".
-    lemmas = [t.lemma for t in tokens if any(c.isalnum() for c in t.lemma) or t.lemma in ("-", "?")]
-    parts = [p for t in tokens for p in t.parts]
+    lemmas = [t.lemma for t in tokens if per_token(_KEPT, t, _kept)]
+    parts = [p for t in tokens if t.parts for p in t.parts]
     return lemmas, parts
+
+
+_KEPT: dict = {}
+
+
+def _kept(token: Token) -> bool:
+    # Punctuation carries no theme, except a lone "-" or "?" that means "no comment".
+    return any(c.isalnum() for c in token.lemma) or token.lemma in ("-", "?")
