@@ -142,3 +142,39 @@ def test_equal_tokens_that_are_distinct_objects_are_stored_once_and_read_back(tm
     got = fresh.get_many([b"k1", b"k2", b"k3"], lambda text, lemma, parts: Token(text, lemma, parts))
     assert got == {b"k1": [a, other], b"k2": [a, a]}
     assert fresh._connect().execute("SELECT count(*) FROM forms").fetchone()[0] == 2
+
+
+def test_masking_is_kept_per_exact_text_and_worked_out_again_when_its_rules_change(tmp_path, monkeypatch):
+    from textmine import redact
+    from textmine.nlp import load_analyzer
+    from textmine.redact import redact_table
+
+    masked = []
+    mask = redact._masked
+
+    def counting(text):
+        masked.append(text)
+        return mask(text)
+
+    monkeypatch.setattr(redact, "_masked", counting)
+    texts = ["Ring til Mette på 22 33 44 55", "Ring til  Mette på 22 33 44 55", "Tak for hjælpen", None,
+             "Ring til Mette på 22 33 44 55", "Skriv til mette.hansen@kommune.dk eller Jonas"]
+    df = pd.DataFrame({"id": range(len(texts)), "text": texts})
+    plain = redact_table(df, "text")
+    assert len(masked) == 5
+    version = load_analyzer().version
+
+    def run():
+        masked.clear()
+        return redact_table(df, "text", cache=NlpCache(tmp_path, version))
+
+    cold = run()
+    assert masked == texts[:3] + texts[5:]           # the repeated text once; the double space is its own text
+    warm = run()
+    assert masked == []
+    for out in (cold, warm):
+        pd.testing.assert_frame_equal(out, plain)
+        assert out.attrs["masks"] == plain.attrs["masks"] == 8   # 2 + 2 + 2 + e-mail and name
+    assert warm["text"][1] == "Ring til  [NAVN] på [TELEFON]"   # the respondent's spacing kept
+    monkeypatch.setattr(redact, "fingerprint", lambda: "changed name lists")
+    assert run()["text"].tolist() == plain["text"].tolist() and len(masked) == 4

@@ -240,7 +240,7 @@ def code_survey(export_path, survey_path, out_dir, *, model_dir=None, on_error: 
     export = read_export(export_path, survey, on_error=on_error)
     coded = code_export(export, model_dir=model_dir, cache=cache)
     if mask:
-        coded = redact_table(coded, C.TEXT)
+        coded = redact_table(coded, C.TEXT, cache=cache)
     out = Path(out_dir)
     write_xlsx(coded_workbook(coded, survey), out / "coded.xlsx")
     if export.problems:

@@ -8,16 +8,19 @@ that pipeline is installed (never downloaded). "Ring til Mette på 22 33 44 55" 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
 
 from . import places
+from .cache import text_key
 from .nlp import TRAINED_MODEL, load_analyzer
 from .places import (
     ALLOWED,
@@ -126,19 +129,61 @@ def mask_series(texts: pd.Series) -> pd.Series:
     return texts.map(lambda t: t if pd.isna(t) else mask_text(str(t)))
 
 
-def redact_table(df: pd.DataFrame, text_column: str) -> pd.DataFrame:
+def redact_table(df: pd.DataFrame, text_column: str, cache=None) -> pd.DataFrame:
     """A copy of ``df`` with ``text_column`` masked and every other column as it was.
 
-    ``out.attrs["masks"]`` holds the number of pieces of personal data masked.
+    ``out.attrs["masks"]`` holds the number of pieces of personal data masked. With ``cache`` (a
+    ``cache.NlpCache``) a text masked before by the same rules is read back, not masked again.
 
     Examples
     --------
     >>> redact_table(pd.DataFrame({"id": [7], "text": ["Tak til Fatima"]}), "text")["text"][0]  # doctest: +SKIP
     'Tak til [NAVN]'
     """
-    results = [(t, 0) if pd.isna(t) else _masked(str(t)) for t in df[text_column]]
+    texts = df[text_column].tolist()
+    results = _masked_many(texts, cache) if cache is not None else \
+        [(t, 0) if pd.isna(t) else _masked(str(t)) for t in texts]
     out = df.assign(**{text_column: pd.Series([r[0] for r in results], index=df.index, dtype=object)})
     out.attrs["masks"] = sum(r[1] for r in results)
+    return out
+
+
+def fingerprint() -> str:
+    """What masking depends on besides the text: this file's and ``places``' rules and lists (the
+    lemma table and a trained pipeline's names are the cache file's own version)."""
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        source = Path(__file__).read_bytes() + Path(places.__file__).read_bytes()
+        _FINGERPRINT = "mask:" + hashlib.blake2b(source, digest_size=16).hexdigest()
+    return _FINGERPRINT
+
+
+_FINGERPRINT: str | None = None
+
+
+def _masked_many(texts: list, cache) -> list[tuple[object, int]]:
+    """``_masked`` of each text, read from ``cache`` where it has them and stored there where not.
+
+    Stored per exact text (not the normalised one: masking keeps the respondent's spacing) as "0"
+    for a text with nothing to mask, else "<number of masks>\t<masked text>".
+    """
+    rules = fingerprint()
+    keys = [None if pd.isna(t) else text_key(str(t)) for t in texts]
+    known = cache.get_labels([k for k in keys if k is not None], rules)
+    new: dict[bytes, str] = {}
+    out = []
+    for t, k in zip(texts, keys):
+        if k is None:
+            out.append((t, 0))
+            continue
+        stored = known.get(k) or new.get(k)
+        if stored is None:
+            masked, n = _masked(str(t))
+            stored = new[k] = f"{n}\t{masked}" if n else "0"
+        n, _, masked = stored.partition("\t")
+        out.append((masked, int(n)) if n != "0" else (str(t), 0))
+    if new:
+        cache.put_labels(new.items(), rules)
     return out
 
 

@@ -96,7 +96,7 @@ def _code_part(job: _Job, part: pd.DataFrame, header: bool):
                          job.text_column, job.id_column)
     if job.mask:
         with timer("mask"):
-            coded = redact_table(coded, job.text_column)
+            coded = redact_table(coded, job.text_column, cache=job.coder.cache)
     with timer("write"):
         data = csv_bytes(coded, header=header)
     return data, len(coded), int(coded[C.NEEDS_REVIEW].sum()), timer.seconds
