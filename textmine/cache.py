@@ -151,16 +151,19 @@ class NlpCache:
         items = list(items)
         try:
             with db:
-                ids = self._form_ids(db, [t for _, doc in items for t in doc])
+                tokens = [t for _, doc in items for t in doc]
+                known = self._form_ids(db, tokens)
+                # All answers' form ids in one array, then each answer's slice of its bytes.
+                flat = np.array([known[id(t)][1] for t in tokens], dtype="<u4").tobytes()
+                ends = np.cumsum([4 * len(doc) for _, doc in items]).tolist()
                 db.executemany("INSERT OR REPLACE INTO answers VALUES (?, ?)",
-                               ((k, np.fromiter((ids(t) for t in doc), dtype="<u4", count=len(doc)).tobytes())
-                                for k, doc in items))
+                               ((k, flat[end - 4 * len(doc):end]) for (k, doc), end in zip(items, ends)))
         except sqlite3.DatabaseError as e:
             self._write_failed(e)
 
-    def _form_ids(self, db: sqlite3.Connection, tokens: list) -> Callable[[object], int]:
-        """The form id of each token, adding the forms the file does not have yet (within the caller's
-        transaction, so another process's forms get their own ids)."""
+    def _form_ids(self, db: sqlite3.Connection, tokens: list) -> dict[int, tuple]:
+        """``id(token)`` -> (token, form id) for each token, adding the forms the file does not have yet
+        (within the caller's transaction, so another process's forms get their own ids)."""
         known = self._ids
         new = {}
         for t in tokens:
@@ -178,7 +181,7 @@ class NlpCache:
                     for t in forms[form]:
                         known[id(t)] = (t, i)
                     self._tokens.setdefault(i, forms[form][0])
-        return lambda t: known[id(t)][1]
+        return known
 
     # sentiment and other per-answer labels ----------------------------------------------------------
 
