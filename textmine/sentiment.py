@@ -19,13 +19,14 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from .nlp import Token, load_analyzer, per_token
+from .nlp import Token, load_analyzer
 
 POSITIV, NEGATIV, BLANDET, NEUTRAL = "positiv", "negativ", "blandet", "neutral"
 LABELS = (POSITIV, NEGATIV, BLANDET, NEUTRAL)
@@ -197,16 +198,32 @@ def fingerprint(lexicon: Lexicon) -> str:
 
 _FINGERPRINTS: dict = {}
 CACHE_LIMIT = 500_000        # (token, lexicon) facts kept
-_FORMS: dict = {}
 _FACTS: dict = {}
-_CONTENT: dict = {}
+
+
+class _Facts(NamedTuple):
+    """What scoring needs to know of one token, worked out once per token and lexicon."""
+
+    text: str                       # as written
+    forms: tuple[str, str, str]     # lower case as written, with ae/oe/aa as æ/ø/å, and the lemma
+    word: bool                      # it has a letter or a digit
+    says_nothing: bool              # "nej", "tak", "kommentar" ...
+    refusal: bool                   # "nej", "ingen", "-" ...
+    splits: bool                    # it ends a clause: a sentence end or a contrast word
+    contrast: bool                  # "men", "dog" ...
+    barrier: bool                   # a comma, bracket or dash: negation and intensifiers stop here
+    candidates: tuple[int, ...]     # the phrases whose first word it is
+    value: float | None             # its own valence (a Danish compound takes its head's)
+    negation: bool
+    boost: float                    # as an intensifier
 
 
 def score_tokens(tokens: list[Token], lexicon: Lexicon) -> tuple[float, float, str]:
     """(pos, neg, label) for one analysed answer: blandet when one clause praises and another criticises."""
-    if _no_content(tokens):
-        return 0.0, 0.0, NEUTRAL
-    parts = [_clause_score(c, lexicon, after) for c, after in _clauses(tokens, lexicon)]
+    facts = [_token_facts(t, lexicon) for t in tokens]
+    if _no_content(tokens, facts) or not any(f.candidates or f.value for f in facts):
+        return 0.0, 0.0, NEUTRAL   # a refusal, or no word or phrase with a valence
+    parts = [_clause_score(c, lexicon, after) for c, after in _clauses(facts)]
     pos, neg = sum(p for p, _ in parts), sum(n for _, n in parts)
     strong_pos, strong_neg = any(p >= THRESHOLD for p, _ in parts), any(n >= THRESHOLD for _, n in parts)
     if strong_pos and strong_neg:
@@ -218,91 +235,74 @@ def score_tokens(tokens: list[Token], lexicon: Lexicon) -> tuple[float, float, s
     return round(pos, 3), round(neg, 3), label
 
 
-def _forms(token: Token) -> tuple[str, str, str]:
-    """The word as written, with ae/oe/aa as æ/ø/å, and its lemma (worked out once per token)."""
-    return per_token(_FORMS, token, _respelled_forms)
-
-
-def _respelled_forms(token: Token) -> tuple[str, str, str]:
-    text = respelled = token.text.lower()
-    for digraph, letter in _DIGRAPHS:
-        respelled = respelled.replace(digraph, letter)
-    return text, respelled, token.lemma
-
-
-def _remember(cache: dict, key, value) -> None:
+def _token_facts(token: Token, lexicon: Lexicon) -> _Facts:
     # Per token and lexicon (see nlp.per_token for the token-only memos and why ids are keys).
-    if len(cache) >= CACHE_LIMIT:
-        cache.clear()
-    cache[key] = value
-
-
-def _no_content(tokens: list[Token]) -> bool:
-    """Nothing but punctuation, or a refusal like "nej tak", "-", "intet yderligere" (emoji or not)."""
-    words = [facts for facts in map(_content_facts, tokens) if facts[0]]
-    if not words:
-        return all(unicodedata.category(c).startswith("P") or c.isspace() for t in tokens for c in t.text)
-    return all(no_content for _, no_content, _ in words) and any(refusal for _, _, refusal in words)
-
-
-def _content_facts(token: Token) -> tuple[bool, bool, bool]:
-    """Whether the token is a word, a word that says nothing, a refusal (worked out once per token)."""
-    return per_token(_CONTENT, token, _content_of)
-
-
-def _content_of(token: Token) -> tuple[bool, bool, bool]:
-    forms = set(_forms(token))
-    return any(c.isalnum() for c in token.text), bool(forms & _NO_CONTENT), bool(forms & _REFUSALS)
-
-
-def _clauses(tokens: list[Token], lexicon: Lexicon) -> list[tuple[list[Token], bool]]:
-    """Clauses split at sentence ends and contrast words, each with whether a contrast word opened it."""
-    clauses, current, contrasted = [], [], False
-    for t in tokens:
-        contrast = t.lemma in lexicon.contrasts or t.text.lower() in lexicon.contrasts
-        if t.text in _CLAUSE_END or contrast:
-            clauses.append((current, contrasted))
-            current, contrasted = [], contrast
-        else:
-            current.append(t)
-    return [(c, after) for c, after in clauses + [(current, contrasted)] if c]
-
-
-def _valences(forms, facts, lexicon: Lexicon) -> list[float]:
-    """Each token's own valence; a matched phrase puts its weight on its first word."""
-    out, i = [0.0] * len(forms), 0
-    while i < len(forms):
-        candidates, value, negation, _ = facts[i]
-        if candidates:   # phrases whose first word this token is; do the next words follow?
-            phrase = next((lexicon.phrases[n] for n in candidates if _phrase_matches(lexicon.phrases[n][0], forms, i)),
-                          None)
-            if phrase:
-                out[i] = phrase[1]
-                i += len(phrase[0])
-                continue
-        if not negation:
-            out[i] = value or 0.0
-        i += 1
-    return out
-
-
-def _word_facts(token: Token, forms, lexicon: Lexicon) -> tuple[tuple[int, ...], float | None, bool, float]:
-    """Per token and lexicon, once: the phrases that start with it, its own valence (a Danish
-    compound takes its meaning from its head), whether it is a negation, and its intensifier
-    boost."""
     hit = _FACTS.get((id(token), id(lexicon)))
     if hit is not None and hit[0] is token and hit[1] is lexicon:
         return hit[2]
+    facts = _facts_of(token, lexicon)
+    if len(_FACTS) >= CACHE_LIMIT:
+        _FACTS.clear()
+    _FACTS[(id(token), id(lexicon))] = (token, lexicon, facts)
+    return facts
+
+
+def _facts_of(token: Token, lexicon: Lexicon) -> _Facts:
+    text = respelled = token.text.lower()
+    for digraph, letter in _DIGRAPHS:
+        respelled = respelled.replace(digraph, letter)
+    forms = (text, respelled, token.lemma)
     index = _phrase_index(lexicon.phrases)
     candidates = tuple(n for n in sorted({n for f in forms for key in {f, f[:4]} for n in index.get(key, ())})
                        if _element_matches(lexicon.phrases[n][0][0], forms))
     value = _lookup(forms, lexicon)
     if value is None and token.parts:
         value = _lookup(token.parts[-1:], lexicon)
-    boost = next((lexicon.intensifiers[f] for f in forms if f in lexicon.intensifiers), 0.0)
-    facts = (candidates, value, any(f in lexicon.negations for f in forms), boost)
-    _remember(_FACTS, (id(token), id(lexicon)), (token, lexicon, facts))
-    return facts
+    contrast = token.lemma in lexicon.contrasts or text in lexicon.contrasts
+    return _Facts(
+        text=token.text, forms=forms, word=any(c.isalnum() for c in token.text),
+        says_nothing=bool(set(forms) & _NO_CONTENT), refusal=bool(set(forms) & _REFUSALS),
+        splits=token.text in _CLAUSE_END or contrast, contrast=contrast, barrier=token.text in _BARRIER,
+        candidates=candidates, value=value, negation=any(f in lexicon.negations for f in forms),
+        boost=next((lexicon.intensifiers[f] for f in forms if f in lexicon.intensifiers), 0.0))
+
+
+def _no_content(tokens: list[Token], facts: list[_Facts]) -> bool:
+    """Nothing but punctuation, or a refusal like "nej tak", "-", "intet yderligere" (emoji or not)."""
+    words = [f for f in facts if f.word]
+    if not words:
+        return all(unicodedata.category(c).startswith("P") or c.isspace() for t in tokens for c in t.text)
+    return all(f.says_nothing for f in words) and any(f.refusal for f in words)
+
+
+def _clauses(facts: list[_Facts]) -> list[tuple[list[_Facts], bool]]:
+    """Clauses split at sentence ends and contrast words, each with whether a contrast word opened it."""
+    clauses, current, contrasted = [], [], False
+    for f in facts:
+        if f.splits:
+            clauses.append((current, contrasted))
+            current, contrasted = [], f.contrast
+        else:
+            current.append(f)
+    return [(c, after) for c, after in clauses + [(current, contrasted)] if c]
+
+
+def _valences(forms, facts: list[_Facts], lexicon: Lexicon) -> list[float]:
+    """Each token's own valence; a matched phrase puts its weight on its first word."""
+    out, i = [0.0] * len(forms), 0
+    while i < len(forms):
+        f = facts[i]
+        if f.candidates:   # phrases whose first word this token is; do the next words follow?
+            phrase = next((lexicon.phrases[n] for n in f.candidates
+                           if _phrase_matches(lexicon.phrases[n][0], forms, i)), None)
+            if phrase:
+                out[i] = phrase[1]
+                i += len(phrase[0])
+                continue
+        if not f.negation:
+            out[i] = f.value or 0.0
+        i += 1
+    return out
 
 
 @lru_cache(maxsize=8)
@@ -321,7 +321,7 @@ def _lookup(forms, lexicon: Lexicon) -> float | None:
 
 def _phrase_matches(parts: tuple[str, ...], forms, i: int) -> bool:
     """Whether the phrase starting at token ``i`` goes on in the next tokens (its first element
-    matches token ``i``: ``_word_facts`` keeps only such candidates)."""
+    matches token ``i``: ``_facts_of`` keeps only such candidates)."""
     return i + len(parts) <= len(forms) and all(_element_matches(p, forms[j]) for j, p in enumerate(parts[1:], i + 1))
 
 
@@ -330,14 +330,13 @@ def _element_matches(part: str, word_forms) -> bool:
     return any(f == part or (len(part) >= 4 and f.startswith(part)) for f in word_forms)
 
 
-def _clause_score(clause: list[Token], lexicon: Lexicon, after_contrast: bool = False) -> tuple[float, float]:
+def _clause_score(clause: list[_Facts], lexicon: Lexicon, after_contrast: bool = False) -> tuple[float, float]:
     """(pos, neg) of one clause: its net score, or both sides when praise and critique cancel out."""
-    forms = [_forms(t) for t in clause]
-    facts = [_word_facts(t, f, lexicon) for t, f in zip(clause, forms)]
-    if not any(candidates or value for candidates, value, _, _ in facts):
+    if not any(f.candidates or f.value for f in clause):
         return 0.0, 0.0    # no word or phrase with a valence: nothing below would score
-    own = _valences(forms, facts, lexicon)
-    boost = [f[3] for f in facts]
+    forms = [f.forms for f in clause]
+    own = _valences(forms, clause, lexicon)
+    boost = [f.boost for f in clause]
     # An intensifier only modifies a word with valence right after it; alone it keeps its own valence.
     valence = [0.0 if boost[i] and i + 1 < len(own) and own[i + 1] else own[i] for i in range(len(own))]
     # A wish or a condition ("det ville være godt med ...", "det ville være en katastrofe hvis ...")
@@ -349,7 +348,7 @@ def _clause_score(clause: list[Token], lexicon: Lexicon, after_contrast: bool = 
         if not v:
             continue
         for k, weight in enumerate(LOOKBACK, start=1):
-            if i - k < 0 or clause[i - k].text in _BARRIER:
+            if i - k < 0 or clause[i - k].barrier:
                 break
             v = v + boost[i - k] * weight if v > 0 else v - boost[i - k] * weight
         v *= NEGATION_SCALAR if _negated(clause, forms, i, lexicon) else 1.0
@@ -374,15 +373,15 @@ def _negated(clause, forms, i: int, lexicon: Lexicon) -> bool:
     """A negation among the few words before, or right after a verb ("det hjalp ikke")."""
     def negation(j):
         following = forms[j + 1][0] if j + 1 < len(forms) else ""
-        return any(f in lexicon.negations for f in forms[j]) and following not in _NOT_NEGATING
+        return clause[j].negation and following not in _NOT_NEGATING
 
     for j in range(i - 1, max(i - 1 - NEGATION_LOOKBACK, -1), -1):
-        if clause[j].text in _BARRIER:
+        if clause[j].barrier:
             break
         if negation(j):
             return True
     for j in (i + 1, i + 2):
-        if j >= len(clause) or clause[j].text in _BARRIER:
+        if j >= len(clause) or clause[j].barrier:
             break
         if forms[j][0] in ("ikke", "aldrig") and negation(j):
             return True
