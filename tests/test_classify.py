@@ -184,3 +184,22 @@ def test_joined_blocks_and_reweighting_match_the_plain_scipy_route():
                           weighted[:, kw:]]).toarray()
     assert np.allclose(_reweighted(X, idf).toarray(), expected)
     assert np.array_equal(X.toarray(), sp.hstack([words, chars, hits]).toarray())   # X itself is left as it was
+
+
+def test_hashed_blocks_are_the_vectorizers_they_stand_for(nlp_da):
+    """_blocks builds the word and character blocks per token; they must be _WORDS and _CHARS exactly."""
+    from textmine import features as F
+
+    texts = ["Rigtig god rådgivning om udlandslovgivning - tak!", "", ".", "- ?", "👍👍", "Hej hej hej hej",
+             "Konsulenten kendte lovgivningen i Pakistan, og sagsbehandlerne fik en handleplan",
+             "Svært at få fat i dem i ferien ... svært at få fat i dem", "raadgivning oeh aa 2024 #12"]
+    docs = nlp_da.analyze(texts * 2)
+    words, chars = F._blocks(docs)
+    lemmas = [[t.lemma for t in d if any(c.isalnum() for c in t.lemma) or t.lemma in ("-", "?")] for d in docs]
+    parts = [[p for t in d for p in t.parts] for d in docs]
+    expected_words = F._WORDS.transform(list(zip(lemmas, parts)))
+    expected_chars = F._CHARS.transform([" ".join(t.lemma for t in d) for d in docs])
+    assert any(parts) and words.nnz and chars.nnz
+    for got, expected in ((words, expected_words), (chars, expected_chars)):
+        assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
+        assert np.array_equal(got.data, expected.data)
