@@ -194,7 +194,9 @@ def test_hashed_blocks_are_the_vectorizers_they_stand_for(nlp_da):
              "Konsulenten kendte lovgivningen i Pakistan, og sagsbehandlerne fik en handleplan",
              "Svært at få fat i dem i ferien ... svært at få fat i dem", "raadgivning oeh aa 2024 #12"]
     docs = nlp_da.analyze(texts * 2)
-    words, chars = F._blocks(docs)
+    F._TABLE = None
+    words, chars = F._blocks(docs[:4])      # some tokens met before the rest ...
+    words, chars = F._blocks(docs)          # ... and some for the first time
     lemmas = [[t.lemma for t in d if any(c.isalnum() for c in t.lemma) or t.lemma in ("-", "?")] for d in docs]
     parts = [[p for t in d for p in t.parts] for d in docs]
     expected_words = F._WORDS.transform(list(zip(lemmas, parts)))
@@ -203,3 +205,17 @@ def test_hashed_blocks_are_the_vectorizers_they_stand_for(nlp_da):
     for got, expected in ((words, expected_words), (chars, expected_chars)):
         assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
         assert np.array_equal(got.data, expected.data)
+
+
+def test_hashed_blocks_stay_the_same_when_the_token_table_starts_afresh(nlp_da, monkeypatch):
+    from textmine import features as F
+
+    docs = nlp_da.analyze(["Rigtig god rådgivning om udlandslovgivning", "god rådgivning, god sparring og god tid",
+                           "Svært at få fat i dem i ferien", "Konsulenten kendte lovgivningen i Pakistan"] * 3)
+    F._TABLE = None
+    expected = F._blocks(docs)
+    monkeypatch.setattr(F, "PER_TOKEN_LIMIT", 5)        # a new table, and bigrams forgotten, every few tokens
+    for chunk in (docs, docs[:5], docs):
+        got = F._blocks(chunk)
+        for g, e in zip(got, expected):
+            assert (g != e[:len(chunk)]).nnz == 0
