@@ -219,3 +219,20 @@ def test_hashed_blocks_stay_the_same_when_the_token_table_starts_afresh(nlp_da, 
         got = F._blocks(chunk)
         for g, e in zip(got, expected):
             assert (g != e[:len(chunk)]).nnz == 0
+
+
+def test_hashed_blocks_made_in_threads_at_once_are_the_same(nlp_da):
+    """The app codes in threads; the token table's arrays must grow together."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from textmine import features as F
+
+    batches = [nlp_da.analyze([f"Ord{k}x{i} og ord{k}y{i}, {'god' if i % 2 else 'svær'} hjælp nr{i}{k}"
+                               for i in range(300)]) for k in range(6)]
+    F._TABLE = None
+    with ThreadPoolExecutor(6) as pool:
+        together = list(pool.map(F._blocks, batches))
+    F._TABLE = None
+    for batch, (words, chars) in zip(batches, together):
+        alone = F._blocks(batch)
+        assert (words != alone[0]).nnz == 0 and (chars != alone[1]).nnz == 0

@@ -6,6 +6,7 @@ ship, and features of a text are the same whichever model reads them.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -186,8 +187,16 @@ def _blocks(docs: Sequence[Sequence[Token]]) -> tuple[sp.csr_matrix, sp.csr_matr
     """``_WORDS.transform`` and ``_CHARS.transform`` of the answers' lemmas, entry for entry.
 
     Character n-grams never cross a space, so an answer's counts are the sum of its words' counts,
-    computed once per distinct word of the chunk."""
-    table = _table()
+    computed once per distinct word of the chunk. The app codes in threads: one at a time uses the
+    table, whose arrays must grow together."""
+    with _LOCK:
+        return _blocks_of(_table(), docs)
+
+
+_LOCK = threading.Lock()
+
+
+def _blocks_of(table: _Tokens, docs: Sequence[Sequence[Token]]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     n = len(docs)
     tokens = table.numbers(docs)
     row = np.repeat(np.arange(n), [len(d) for d in docs])
