@@ -40,7 +40,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 ENV_CACHE = "TEXTMINE_CACHE"
-FORMAT = 2     # the file layout; part of the file name, so a file of another layout is never read
+FORMAT = 3     # the file layout; part of the file name, so a file of another layout is never read
 _BATCH = 900   # SQLite's default limit on ?-parameters is 999
 
 
@@ -113,8 +113,11 @@ class NlpCache:
         # never corrupts it (WAL); syncing cost more than the analysis with the blank pipeline.
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS forms (id INTEGER PRIMARY KEY, form TEXT UNIQUE NOT NULL)")
-        db.execute("CREATE TABLE IF NOT EXISTS answers (key BLOB PRIMARY KEY, forms BLOB NOT NULL)")
-        db.execute("CREATE TABLE IF NOT EXISTS labels (key BLOB PRIMARY KEY, label TEXT NOT NULL)")
+        # Rows kept in their key's B-tree (WITHOUT ROWID), not in a table plus a key index, and a
+        # page cache of 16 MB instead of 2: storing a million labels took 4.8 s instead of 7.4.
+        db.execute("PRAGMA cache_size=-16384")
+        db.execute("CREATE TABLE IF NOT EXISTS answers (key BLOB PRIMARY KEY, forms BLOB NOT NULL) WITHOUT ROWID")
+        db.execute("CREATE TABLE IF NOT EXISTS labels (key BLOB PRIMARY KEY, label TEXT NOT NULL) WITHOUT ROWID")
         db.execute("SELECT count(*) FROM answers WHERE key = x'00'").fetchone()   # fails on a corrupt file
         return db
 
