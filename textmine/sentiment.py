@@ -204,7 +204,6 @@ _FACTS: dict = {}
 class _Facts(NamedTuple):
     """What scoring needs to know of one token, worked out once per token and lexicon."""
 
-    text: str                       # as written
     forms: tuple[str, str, str]     # lower case as written, with ae/oe/aa as æ/ø/å, and the lemma
     word: bool                      # it has a letter or a digit
     says_nothing: bool              # "nej", "tak", "kommentar" ...
@@ -260,7 +259,7 @@ def _facts_of(token: Token, lexicon: Lexicon) -> _Facts:
         value = _lookup(token.parts[-1:], lexicon)
     contrast = token.lemma in lexicon.contrasts or text in lexicon.contrasts
     return _Facts(
-        text=token.text, forms=forms, word=any(c.isalnum() for c in token.text),
+        forms=forms, word=any(c.isalnum() for c in token.text),
         says_nothing=bool(set(forms) & _NO_CONTENT), refusal=bool(set(forms) & _REFUSALS),
         splits=token.text in _CLAUSE_END or contrast, contrast=contrast, barrier=token.text in _BARRIER,
         candidates=candidates, value=value, negation=any(f in lexicon.negations for f in forms),
