@@ -32,7 +32,7 @@ def _word_ngrams(doc: tuple[list[str], list[str]]) -> list[str]:
     return lemmas + [f"{a} {b}" for a, b in zip(lemmas, lemmas[1:])] + parts
 
 
-# The definition of the two hashed blocks; _word_block and _char_block make the same matrices faster
+# The definition of the two hashed blocks; _blocks makes the same matrices faster
 # (tests/test_classify.py compares them).
 _WORDS = HashingVectorizer(analyzer=_word_ngrams, n_features=N_WORD_FEATURES, alternate_sign=False, norm="l2")
 _CHARS = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=N_CHAR_FEATURES,
