@@ -61,15 +61,16 @@ def test_reports_and_training_use_the_final_codes(coded, store):
     assert starred_pairs(state, {"s24:3004:q8_kommentar"}) == [("3004", "q8_kommentar")]
 
 
-def test_retrain_learns_from_human_codes_and_keeps_them(tmp_path):
+def test_retrain_learns_from_human_codes_and_keeps_them(tmp_path, monkeypatch):
     env = {"TEXTMINE_WORKSPACE": str(tmp_path)}
     project, _ = create_project(ROOT, "Demo kopi", "eksport.csv", DEMO_EXPORT.read_bytes(),
                                 survey_path=SURVEY_2024, environ=env)
-    from textmine.coding import code_survey
+    from textmine.coding import code_survey, user_cache
+    from textmine.nlp import Analyzer, normalise_text
     from textmine.ui import load_coded
     from textmine import load_codebook, load_survey
 
-    code_survey(project.export, project.survey, project.coded_dir)
+    code_survey(project.export, project.survey, project.coded_dir, cache=user_cache())   # as the app does
     coded = with_keys(load_coded(project.coded, load_survey(SURVEY_2024)), project.slug)
     truth = pd.read_csv(ANSWER_KEY, dtype=str).fillna("")
     truth = truth[truth["column"] == "q8_kommentar"].head(20)
@@ -81,7 +82,23 @@ def test_retrain_learns_from_human_codes_and_keeps_them(tmp_path):
                          expected_version=store.current(key).version)
         state = review_state(coded, store.current_all(project.slug))
         codebook = load_codebook(ROOT / "data" / "codebooks" / "sikkerhedskonsulent-q8.yaml")
+        analysed: set[str] = set()
+        run = Analyzer._run
+
+        def counting(self, cleaned, batch_size):
+            analysed.update(cleaned)
+            return run(self, cleaned, batch_size)
+
+        monkeypatch.setattr(Analyzer, "_run", counting)
         result = retrain(project, "q8_kommentar", codebook, state, store)
+        monkeypatch.undo()
+        # Coding the survey again read its answers' analyses back: spaCy ran on the texts the new
+        # model learned from (or was checked on), not on the survey's other answers ("ingen" is in
+        # the frame as well as among the answers).
+        labelled = set(coded.loc[coded[C.RESPONDENT_ID].isin(truth["respondent_id"])
+                                 & (coded[C.COLUMN] == "q8_kommentar"), C.TEXT].map(normalise_text))
+        others = set(coded[C.TEXT].map(normalise_text)) - labelled - {""}
+        assert len(others) > 30 and not analysed & (others - learned_from(codebook))
 
         assert result.n == 20 and (result.model / "meta.json").exists()
         assert {"macro_f1", "exact_match"} <= set(result.before) & set(result.after)
@@ -92,3 +109,14 @@ def test_retrain_learns_from_human_codes_and_keeps_them(tmp_path):
         # The survey was coded again with the new model, which the app now suggests from.
         recoded = load_coded(project.coded, load_survey(SURVEY_2024))
         assert set(recoded.loc[recoded[C.COLUMN] == "q8_kommentar", C.MODEL]) == {codebook.codebook}
+
+
+def learned_from(codebook) -> set[str]:
+    """The frame's own documents and the shipped examples, as the analyser reads them."""
+    from textmine.classify import frame_documents
+    from textmine.models import shipped_training_path
+    from textmine.nlp import normalise_text
+    from textmine.training import read_labelled
+
+    texts = frame_documents(codebook)[0] + read_labelled(shipped_training_path(codebook), codebook, drop_unknown=True)[0]
+    return {normalise_text(t) for t in texts}

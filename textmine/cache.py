@@ -21,8 +21,9 @@ the first layout (a JSON list of tokens per answer) took twice as long to read a
 pipeline took to analyse (bench/RESULTS.md).
 
 The folder is ``$TEXTMINE_CACHE``, else ``$XDG_CACHE_HOME/textmine``, else ``~/.cache/textmine``
-(``--cache-dir``); ``--no-cache`` goes without. ``textmine classify`` and ``textmine code`` use it;
-the app does not (a connection belongs to one thread, and the app codes in threads).
+(``--cache-dir``); ``--no-cache`` goes without. ``textmine classify`` and ``textmine code`` use it,
+and so does the app when it codes a survey (a new one, or again after retraining), opening it in
+the thread that codes: a connection belongs to one thread (``coding.user_cache``).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import columns as C
 from .classify import ThemeClassifier
-from .cache import NlpCache
+from .cache import NlpCache, default_cache_dir
 from .codebook import Codebook, load_codebook
 from .decisions import wordless
 from .errors import ModelError
@@ -224,6 +224,15 @@ def coded_workbook(coded: pd.DataFrame, survey: Survey) -> dict[str, pd.DataFram
         if len(part):
             sheets[f"Spm {field.question} {field.column}"] = part
     return sheets
+
+
+def user_cache() -> NlpCache:
+    """The NLP cache in the user's cache folder (``cache.default_cache_dir``) for this pipeline.
+
+    Open it in the thread that codes and use it there only (a SQLite connection belongs to the
+    thread that made it): the app codes in threads, each with its own.
+    """
+    return NlpCache(default_cache_dir(), load_analyzer().version)
 
 
 def code_survey(export_path, survey_path, out_dir, *, model_dir=None, on_error: str = "raise",

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import columns as C
 from .codebook import Codebook
-from .coding import Coder, code_survey, coded_workbook
+from .coding import Coder, code_survey, coded_workbook, user_cache
 from .classify import binarize
 from .evaluate import Evaluation, cross_validate, evaluate_model
 from .models import shipped_training_path
@@ -173,7 +173,9 @@ def retrain(project: Project, column: str, codebook: Codebook, state: pd.DataFra
     write_csv(pd.DataFrame({C.TEXT: texts, C.THEMES: [C.join_themes(t) for t in labels]}), labelled)
     out = project.models / codebook.codebook
     train(labelled, codebook, out, cv=0)
-    code_survey(project.export, project.survey, project.coded_dir, model_dir=project.models, on_error="reject")
+    # The answers' tokens, sentiment and masking are read from the cache; only the new model runs.
+    code_survey(project.export, project.survey, project.coded_dir, model_dir=project.models, on_error="reject",
+                cache=user_cache())
     return Retrained(len(texts), before, after, out, resuggest(store, project))
 
 

@@ -23,7 +23,7 @@ import streamlit as st
 from . import columns as C
 from . import review, ui
 from .codebook import Codebook, load_codebook
-from .coding import Coder, code_survey
+from .coding import Coder, code_survey, user_cache
 from .io import read_export
 from .nlp import load_analyzer
 from .projects import Project, list_projects
@@ -341,7 +341,7 @@ def ensure_coded(project: Project) -> None:
     if not project.coded.exists() and project.export is not None:
         with st.spinner("Koder undersøgelsens åbne svar – det tager et øjeblik første gang …"), NLP_LOCK:
             code_survey(project.export, project.survey, project.coded_dir, model_dir=project.models,
-                        on_error="reject")
+                        on_error="reject", cache=user_cache())
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -60,7 +60,7 @@ if create:
             files = {f.name: f.getvalue() for f in own} if choice is None else None
             made, export = projects.create_project(ui_app.ROOT, title, upload.name, upload.getvalue(),
                                                    survey_path=choice, survey_files=files)
-            code_survey(made.export, made.survey, made.coded_dir, on_error="reject")
+            code_survey(made.export, made.survey, made.coded_dir, on_error="reject", cache=ui_app.user_cache())
             coded = review.with_keys(ui.load_coded(made.coded, ui_app.get_survey(str(made.survey), ui_app.mtime(made.survey))), made.slug)
             review.seed_suggestions(ui_app.get_store(made.store), coded)
     except TextmineError as exc:
