@@ -196,13 +196,13 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba_matrix(self, X) -> np.ndarray:
         check_is_fitted(self, ["coef_", "intercept_"])
-        scores = self.reweight(X) @ _dense_transpose(self.coef_) + self.intercept_
+        scores = self.reweight(X) @ _weights(self.coef_)[0] + self.intercept_
         return self._normalise(_sigmoid(scores, self.calibration_))
 
     def ready(self) -> "ThemeClassifier":
         """Make what predicting needs now (the dense weights), e.g. once before forking workers."""
         check_is_fitted(self, ["coef_"])
-        _dense_transpose(self.coef_)
+        _weights(self.coef_)
         return self
 
     def unseen_share(self, X) -> tuple[np.ndarray, np.ndarray]:
@@ -282,19 +282,24 @@ def _reweighted(X, idf: np.ndarray) -> sp.csr_matrix:
     return sp.csr_matrix((data, X.indices, X.indptr), shape=X.shape)
 
 
-_DENSE: dict = {}
+_WEIGHTS: dict = {}
 
 
-def _dense_transpose(coef) -> np.ndarray:
-    """``coef.T`` as a dense array, made once per model: answers times a dense matrix is faster
-    than times a sparse one (predict_proba on 50,000 answers of q8: 0.30 s instead of 0.74 s).
-    Kept for the last few models only (50 MB each for a frame of 12 themes)."""
-    hit = _DENSE.get(id(coef))
+def _weights(coef) -> tuple[np.ndarray, np.ndarray]:
+    """``coef.T`` as a dense array, and which word-block columns the model uses, made once per
+    model: answers times a dense matrix is faster than times a sparse one (predict_proba on 50,000
+    answers of q8: 0.30 s instead of 0.74 s). Kept for the last few models only (50 MB each for a
+    frame of 12 themes)."""
+    hit = _WEIGHTS.get(id(coef))
     if hit is None or hit[0] is not coef:
-        if len(_DENSE) >= 4:
-            _DENSE.clear()
-        hit = _DENSE[id(coef)] = (coef, np.ascontiguousarray(sp.csr_matrix(coef).T.toarray()))
-    return hit[1]
+        if len(_WEIGHTS) >= 4:
+            _WEIGHTS.clear()
+        coef_csr = sp.csr_matrix(coef)
+        used = np.unique(coef_csr.indices)
+        seen = np.zeros(N_WORD_FEATURES, dtype=bool)
+        seen[used[used < N_WORD_FEATURES]] = True
+        hit = _WEIGHTS[id(coef)] = (coef, np.ascontiguousarray(coef_csr.T.toarray()), seen)
+    return hit[1], hit[2]
 
 
 def _sigmoid(scores: np.ndarray, calibration: np.ndarray) -> np.ndarray:
@@ -360,9 +365,7 @@ def _f1(pred: np.ndarray, y: np.ndarray) -> float:
 
 
 def _unseen_share(coef, X) -> tuple[np.ndarray, np.ndarray]:
-    used = np.unique(sp.csr_matrix(coef).indices)
-    seen = np.zeros(N_WORD_FEATURES, dtype=bool)
-    seen[used[used < N_WORD_FEATURES]] = True
+    seen = _weights(coef)[1]
     words = sp.csr_matrix(X)[:, :N_WORD_FEATURES].copy()
     counts = np.diff(words.indptr)
     words.data = seen[words.indices].astype(float)

@@ -12,6 +12,7 @@ per-theme certainties stands in for it.
 from __future__ import annotations
 
 import unicodedata
+from itertools import chain
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -98,15 +99,17 @@ def set_features(proba: np.ndarray, chosen: Sequence[Sequence[int]], fallback: n
     n, k = proba.shape
     thr = np.full(k, THRESHOLD) if thresholds is None else np.asarray(thresholds)
     inside = np.zeros((n, k), dtype=bool)
-    for i, c in enumerate(chosen):
-        inside[i, list(c)] = True
+    lengths = [len(c) for c in chosen]
+    inside[np.repeat(np.arange(n), lengths), np.fromiter(chain.from_iterable(chosen), dtype=int, count=sum(lengths))] = True
     certainty = np.where(inside, proba, 1 - proba)
     top = np.sort(proba, axis=1)
     hit = np.zeros((n, k), dtype=bool)
     if keyword_hits is not None:
         index = {t: j for j, t in enumerate(codebook.ids)}
-        for i, h in enumerate(keyword_hits):
-            hit[i, [index[t] for t in h if t in index]] = True
+        pairs = [(i, index[t]) for i, h in enumerate(keyword_hits) if h for t in h if t in index]
+        if pairs:
+            rows, columns = zip(*pairs)
+            hit[list(rows), list(columns)] = True
     terms, unseen_share = (np.zeros(n), np.zeros(n)) if unseen is None else map(np.asarray, unseen)
     return np.column_stack([
         np.log(np.clip(certainty, 1e-6, 1)).sum(axis=1),
