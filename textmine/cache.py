@@ -10,8 +10,8 @@ not the normalised one, as masking keeps the respondent's spacing.
 
 The hashed n-gram features are not stored: they are made from the tokens read back, each distinct
 token's and bigram's columns once per process (``features._Tokens``). Storing them was measured
-(2026-12-04, 50,000 synthetic answers): 77 MB, ten times the tokens, to read back in about 0.3 s
-instead of making them in 0.58 s; at a million answers that is 1.5 GB of cache for 3 s of a
+(2026-12-04, 50,000 synthetic answers): 77 MB, ten times the tokens, read back in 0.22 s before
+decoding, against 0.58 s to make them; at a million answers 1.5 GB of cache for a few seconds of a
 50-second warm run.
 
 Layout: each distinct token once in ``forms`` (as JSON, not pickle: a cache file must not be able
