@@ -53,6 +53,13 @@ def default_cache_dir() -> Path:
     return Path(base) / "textmine"
 
 
+def rules_digest(files: Sequence, extra: bytes = b"") -> str:
+    """A hash of source files (and ``extra``): what cached labels are stored under, so a change to
+    the rules that made them has them worked out again, with no version number to remember."""
+    source = b"".join(Path(f).read_bytes() for f in files)
+    return hashlib.blake2b(source + extra, digest_size=16).hexdigest()
+
+
 def text_key(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 

@@ -226,13 +226,14 @@ def coded_workbook(coded: pd.DataFrame, survey: Survey) -> dict[str, pd.DataFram
     return sheets
 
 
-def user_cache() -> NlpCache:
-    """The NLP cache in the user's cache folder (``cache.default_cache_dir``) for this pipeline.
+def user_cache(folder=None) -> NlpCache:
+    """The NLP cache in ``folder``, by default the user's cache folder (``cache.default_cache_dir``),
+    for this pipeline.
 
     Open it in the thread that codes and use it there only (a SQLite connection belongs to the
     thread that made it): the app codes in threads, each with its own.
     """
-    return NlpCache(default_cache_dir(), load_analyzer().version)
+    return NlpCache(folder if folder is not None else default_cache_dir(), load_analyzer().version)
 
 
 def code_survey(export_path, survey_path, out_dir, *, model_dir=None, on_error: str = "raise",

@@ -8,19 +8,17 @@ that pipeline is installed (never downloaded). "Ring til Mette på 22 33 44 55" 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
 
 from . import places
-from .cache import text_key
+from .cache import rules_digest, text_key
 from .nlp import TRAINED_MODEL, load_analyzer
 from .places import (
     ALLOWED,
@@ -153,8 +151,7 @@ def fingerprint() -> str:
     lemma table and a trained pipeline's names are the cache file's own version)."""
     global _FINGERPRINT
     if _FINGERPRINT is None:
-        source = Path(__file__).read_bytes() + Path(places.__file__).read_bytes()
-        _FINGERPRINT = "mask:" + hashlib.blake2b(source, digest_size=16).hexdigest()
+        _FINGERPRINT = "mask:" + rules_digest([__file__, places.__file__])
     return _FINGERPRINT
 
 

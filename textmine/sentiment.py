@@ -13,7 +13,6 @@ praise and critique in one answer give "blandet".
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import unicodedata
@@ -22,10 +21,10 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
+from .cache import rules_digest
 from .nlp import Token, load_analyzer
 
 POSITIV, NEGATIV, BLANDET, NEUTRAL = "positiv", "negativ", "blandet", "neutral"
@@ -191,8 +190,7 @@ def fingerprint(lexicon: Lexicon) -> str:
     hit = _FINGERPRINTS.get(id(lexicon))
     if hit is None or hit[0] is not lexicon:
         content = json.dumps(asdict(lexicon), sort_keys=True, ensure_ascii=False, default=sorted)
-        digest = hashlib.blake2b(Path(__file__).read_bytes() + content.encode(), digest_size=16).hexdigest()
-        hit = _FINGERPRINTS[id(lexicon)] = (lexicon, digest)
+        hit = _FINGERPRINTS[id(lexicon)] = (lexicon, rules_digest([__file__], content.encode()))
     return hit[1]
 
 
